@@ -1,0 +1,26 @@
+#include "api/api_error.h"
+
+#include "common/json_writer.h"
+
+namespace fdyno::api {
+
+ApiResponse toResponse(const ApiError& e) {
+  std::string body;
+  body.reserve(64 + e.type().size() + e.message().size() + e.extra_json.size());
+  body += "{\"__type\":\"";
+  JsonWriter::appendEscaped(body, e.type());
+  body += '"';
+  // UnknownOperationException carries no message at all in DynamoDB's answer.
+  if (!e.message().empty() || e.type().find("UnknownOperation") == std::string::npos) {
+    body += ",\"";
+    body += e.messageKey();
+    body += "\":\"";
+    JsonWriter::appendEscaped(body, e.message());
+    body += '"';
+  }
+  body += e.extra_json;
+  body += '}';
+  return ApiResponse{e.httpStatus(), std::move(body)};
+}
+
+}  // namespace fdyno::api

@@ -1,0 +1,136 @@
+// kv.h: the only view of storage that code above src/kv/ has.
+//
+// Shaped like FoundationDB: an ordered map of byte-string keys to byte-string
+// values, read and written through optimistic, serializable transactions.
+//
+// Contract:
+// - Keys and values are arbitrary bytes. Keys order by unsigned byte
+//   comparison (memcmp, shorter prefix first).
+// - A Transaction reads a consistent snapshot taken when it began (its read
+//   version) plus its own uncommitted writes (read-your-writes).
+// - Every non-snapshot read (get, getRange with snapshot=false) adds the key or
+//   the range actually read to the transaction's read-conflict set. commit()
+//   fails with StatusCode::kConflict if any key in that set was written by a
+//   transaction that committed after this one's read version. This gives
+//   serializability. A conflicted transaction has no effect; the caller starts
+//   over with a new transaction (see runTransaction below).
+// - Writes are buffered in the transaction and applied atomically at commit.
+// - commit() of a transaction with no writes validates its reads and returns
+//   the read version; it writes nothing.
+// - commit() returns the commit version: a number that strictly increases with
+//   commit order across the whole store. Versionstamped keys get this number
+//   (plus the order within the transaction) substituted at commit.
+// - Durability: when commit() returns OK, the write is durable according to
+//   the store's DurabilityMode (kSync: survives a machine crash).
+// - Thread safety: a Store is safe to use from many threads at once. A
+//   Transaction belongs to one thread at a time.
+// - Errors: kConflict (retry), kIOError (backend failed), kBusy (store closing),
+//   kInvalidArgument (e.g. empty key), kCorruption.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace fdyno::kv {
+
+struct KeyValue {
+  std::string key;
+  std::string value;
+};
+
+struct RangeOptions {
+  // Maximum number of pairs returned; 0 means no limit.
+  size_t limit = 0;
+  // Return pairs in descending key order (starting just below `end`).
+  bool reverse = false;
+  // Stop after roughly this many key+value bytes (the pair that crosses the
+  // limit is included); 0 means no limit.
+  size_t byte_limit = 0;
+};
+
+struct RangeResult {
+  std::vector<KeyValue> pairs;
+  // True if the range holds more pairs beyond those returned (a limit was hit).
+  bool more = false;
+};
+
+// Size in bytes of the versionstamp substituted into versionstamped keys:
+// 8-byte big-endian commit version followed by a 2-byte big-endian order of
+// the write inside the transaction.
+inline constexpr size_t kVersionstampSize = 10;
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  // Point read. nullopt when the key is absent.
+  virtual Result<std::optional<std::string>> get(std::string_view key, bool snapshot = false) = 0;
+
+  // Pairs with begin <= key < end, honouring opts. When limits stop the read
+  // early, only the part actually read enters the read-conflict set.
+  virtual Result<RangeResult> getRange(std::string_view begin, std::string_view end,
+                                       const RangeOptions& opts = {}, bool snapshot = false) = 0;
+
+  virtual void set(std::string_view key, std::string_view value) = 0;
+  virtual void clear(std::string_view key) = 0;
+  // Removes every key with begin <= key < end.
+  virtual void clearRange(std::string_view begin, std::string_view end) = 0;
+
+  // Writes key = prefix + versionstamp + suffix at commit (see kVersionstampSize).
+  virtual void setVersionstampedKey(std::string_view prefix, std::string_view suffix,
+                                    std::string_view value) = 0;
+
+  // Adds [begin, end) to the read-conflict set without reading it.
+  virtual void addReadConflictRange(std::string_view begin, std::string_view end) = 0;
+
+  // The version whose snapshot this transaction reads.
+  virtual uint64_t readVersion() const = 0;
+
+  // Commits; see the contract above. A transaction can be committed once.
+  virtual Result<uint64_t> commit() = 0;
+
+ protected:
+  Transaction() = default;
+};
+
+enum class DurabilityMode {
+  kSync,     // every acknowledged commit is fsynced (group commit shares syncs)
+  kRelaxed,  // commits reach the OS but are not fsynced; a machine crash may lose the last ones
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Starts a transaction at the latest committed version.
+  virtual std::unique_ptr<Transaction> begin() = 0;
+  // Flushes everything to stable storage; called on clean shutdown.
+  virtual Status flush() = 0;
+  // Human-readable description for start-up logs ("rocksdb at ./fdyno-data").
+  virtual std::string describe() const = 0;
+};
+
+struct StoreOptions {
+  DurabilityMode durability = DurabilityMode::kSync;
+};
+
+// Factories. Each returns a ready store or an error.
+Result<std::unique_ptr<Store>> openMemoryStore(const StoreOptions& opts = {});
+Result<std::unique_ptr<Store>> openRocksDbStore(const std::string& dir, const StoreOptions& opts = {});
+
+// Runs `fn` in a fresh transaction and commits, retrying from the start on
+// kConflict (up to max_attempts). `fn` returns OK to commit, or an error to
+// abandon the transaction (nothing is written) and return that error.
+// Returns the commit status of the last attempt.
+Status runTransaction(Store& store, const std::function<Status(Transaction&)>& fn,
+                      int max_attempts = 100);
+
+}  // namespace fdyno::kv
