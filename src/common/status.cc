@@ -12,6 +12,7 @@ const char* statusCodeName(StatusCode c) {
     case StatusCode::kCorruption: return "Corruption";
     case StatusCode::kBusy: return "Busy";
     case StatusCode::kInternal: return "Internal";
+    case StatusCode::kSerialization: return "Serialization";
   }
   return "Unknown";
 }

@@ -25,6 +25,9 @@ enum class StatusCode {
   kCorruption,       // stored bytes do not decode
   kBusy,             // temporarily unavailable (e.g. shutting down)
   kInternal,         // a bug: an invariant did not hold
+  // The request's JSON does not have the shape the wire protocol requires
+  // (DynamoDB answers SerializationException rather than ValidationException).
+  kSerialization,
 };
 
 class [[nodiscard]] Status {
@@ -48,6 +51,7 @@ class [[nodiscard]] Status {
   static Status Corruption(std::string_view m) { return {StatusCode::kCorruption, m}; }
   static Status Busy(std::string_view m) { return {StatusCode::kBusy, m}; }
   static Status Internal(std::string_view m) { return {StatusCode::kInternal, m}; }
+  static Status Serialization(std::string_view m) { return {StatusCode::kSerialization, m}; }
 
   bool ok() const { return state_ == nullptr; }
   StatusCode code() const { return state_ ? state_->code : StatusCode::kOk; }

@@ -4,6 +4,8 @@
 // values, read and written through optimistic, serializable transactions.
 //
 // Contract:
+// - Keys starting with byte 0xFF are reserved for the store's own bookkeeping
+//   (e.g. its last commit version); callers use keys below 0xFF.
 // - Keys and values are arbitrary bytes. Keys order by unsigned byte
 //   comparison (memcmp, shorter prefix first).
 // - A Transaction reads a consistent snapshot taken when it began (its read
@@ -84,6 +86,12 @@ class Transaction {
   virtual void clear(std::string_view key) = 0;
   // Removes every key with begin <= key < end.
   virtual void clearRange(std::string_view begin, std::string_view end) = 0;
+
+  // Adds `delta` to the little-endian signed 64-bit integer stored at `key`
+  // (an absent key counts as 0), applied at commit. Like FoundationDB's ADD
+  // mutation it adds no read conflict, so concurrent adders never conflict:
+  // used for counters such as a table's item count and size.
+  virtual void atomicAdd(std::string_view key, int64_t delta) = 0;
 
   // Writes key = prefix + versionstamp + suffix at commit (see kVersionstampSize).
   virtual void setVersionstampedKey(std::string_view prefix, std::string_view suffix,

@@ -2,7 +2,9 @@
 //
 // Parsing validates as DynamoDB does and returns kInvalidArgument whose
 // message is DynamoDB's ValidationException text (the api layer throws it as
-// a ValidationException unchanged). Examples of DynamoDB's texts:
+// a ValidationException unchanged), or kSerialization when the JSON shape is
+// wrong for the protocol (e.g. {"S": 5}, bad base64), which the api layer
+// throws as SerializationException. Examples of DynamoDB's texts:
 //   "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
 //   "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
 //   "One or more parameter values were invalid: An string set  may not be empty"

@@ -1,0 +1,61 @@
+// HTTP/1.1 front end speaking DynamoDB's JSON 1.0 wire protocol.
+//
+// Contract:
+// - Server owns its listening socket and worker threads. run() blocks the
+//   calling thread until stop() has drained in-flight requests.
+// - stop() is safe to call from any thread and from a signal-watching thread;
+//   it stops accepting, lets requests already received finish, then closes.
+// - The handler is called concurrently from worker threads and must be
+//   thread-safe; it must not throw (api::Dispatcher::handle never does).
+// - Protocol errors (bad target, bad content, auth failures, oversized bodies)
+//   are answered by the server itself with DynamoDB's error shapes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "api/api_error.h"
+
+namespace fdyno::auth {
+class Authenticator;
+}
+
+namespace fdyno::http {
+
+// Called with the operation name (after "DynamoDB_20120810.") and the
+// decompressed JSON body.
+using RequestHandler = std::function<api::ApiResponse(std::string_view operation, std::string_view body)>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;  // 0 picks a free port; see Server::port()
+  int threads = 0;       // 0 = number of cores
+  size_t max_body_bytes = 16 * 1024 * 1024;
+};
+
+class Server {
+ public:
+  // `auth` may be null (no signature checking at all, used by unit tests);
+  // it must outlive the server.
+  Server(ServerOptions opts, RequestHandler handler, auth::Authenticator* auth);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. Returns false and fills *error on failure.
+  bool listen(std::string* error);
+  // The bound port (useful with port 0). Valid after listen().
+  uint16_t port() const;
+  // Serves until stop(). Requires a successful listen().
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fdyno::http
