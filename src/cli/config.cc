@@ -1,0 +1,171 @@
+#include "cli/config.h"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <cstdlib>
+
+namespace fdyno::cli {
+
+void applyLayer(ServeConfig& cfg, const ConfigLayer& l) {
+  if (l.listen) cfg.listen = *l.listen;
+  if (l.data_dir) cfg.data_dir = *l.data_dir;
+  if (l.in_memory) cfg.in_memory = *l.in_memory;
+  if (l.threads) cfg.threads = *l.threads;
+  if (l.auth) cfg.auth = *l.auth;
+  if (l.credentials) cfg.credentials = *l.credentials;
+  if (l.log_level) cfg.log_level = *l.log_level;
+  if (l.durability) cfg.durability = *l.durability;
+  if (l.allow_open_remote) cfg.allow_open_remote = *l.allow_open_remote;
+  if (l.region) cfg.region = *l.region;
+  if (l.account_id) cfg.account_id = *l.account_id;
+}
+
+namespace {
+
+bool parseBool(std::string_view s, bool* out) {
+  if (s == "1" || s == "true" || s == "yes" || s == "on") { *out = true; return true; }
+  if (s == "0" || s == "false" || s == "no" || s == "off" || s.empty()) { *out = false; return true; }
+  return false;
+}
+
+bool parseInt(std::string_view s, int* out) {
+  auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+}  // namespace
+
+bool layerFromEnv(ConfigLayer* out, std::string* error) {
+  auto get = [](const char* name) -> std::optional<std::string> {
+    const char* v = std::getenv(name);
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+  out->listen = get("FDYNO_LISTEN");
+  out->data_dir = get("FDYNO_DATA_DIR");
+  out->auth = get("FDYNO_AUTH");
+  out->credentials = get("FDYNO_CREDENTIALS");
+  out->log_level = get("FDYNO_LOG_LEVEL");
+  out->durability = get("FDYNO_DURABILITY");
+  out->region = get("FDYNO_REGION");
+  out->account_id = get("FDYNO_ACCOUNT_ID");
+  if (auto v = get("FDYNO_IN_MEMORY")) {
+    bool b;
+    if (!parseBool(*v, &b)) { *error = "FDYNO_IN_MEMORY: expected true or false, got '" + *v + "'"; return false; }
+    out->in_memory = b;
+  }
+  if (auto v = get("FDYNO_ALLOW_OPEN_REMOTE")) {
+    bool b;
+    if (!parseBool(*v, &b)) { *error = "FDYNO_ALLOW_OPEN_REMOTE: expected true or false, got '" + *v + "'"; return false; }
+    out->allow_open_remote = b;
+  }
+  if (auto v = get("FDYNO_THREADS")) {
+    int n;
+    if (!parseInt(*v, &n)) { *error = "FDYNO_THREADS: expected a number, got '" + *v + "'"; return false; }
+    out->threads = n;
+  }
+  return true;
+}
+
+bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error) {
+  toml::table tbl;
+  try {
+    tbl = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    *error = "config file " + path + ": " + std::string(e.description());
+    return false;
+  }
+  for (auto&& [k, node] : tbl) {
+    std::string key(k.str());
+    for (auto& c : key) if (c == '-') c = '_';
+    auto str = [&](std::optional<std::string>& dst) {
+      if (auto v = node.value<std::string>()) { dst = *v; return true; }
+      *error = "config file " + path + ": '" + key + "' must be a string";
+      return false;
+    };
+    auto boolean = [&](std::optional<bool>& dst) {
+      if (auto v = node.value<bool>()) { dst = *v; return true; }
+      *error = "config file " + path + ": '" + key + "' must be true or false";
+      return false;
+    };
+    bool ok = true;
+    if (key == "listen") ok = str(out->listen);
+    else if (key == "data_dir") ok = str(out->data_dir);
+    else if (key == "auth") ok = str(out->auth);
+    else if (key == "credentials") ok = str(out->credentials);
+    else if (key == "log_level") ok = str(out->log_level);
+    else if (key == "durability") ok = str(out->durability);
+    else if (key == "region") ok = str(out->region);
+    else if (key == "account_id") ok = str(out->account_id);
+    else if (key == "in_memory") ok = boolean(out->in_memory);
+    else if (key == "allow_open_remote") ok = boolean(out->allow_open_remote);
+    else if (key == "threads") {
+      if (auto v = node.value<int64_t>()) out->threads = static_cast<int>(*v);
+      else { *error = "config file " + path + ": 'threads' must be an integer"; ok = false; }
+    } else {
+      *error = "config file " + path + ": unknown setting '" + key + "'";
+      ok = false;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool splitHostPort(const std::string& s, std::string* host, uint16_t* port) {
+  size_t colon = s.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= s.size()) return false;
+  std::string h = s.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  if (h.empty()) return false;
+  int p;
+  std::string_view ps(s.data() + colon + 1, s.size() - colon - 1);
+  if (!parseInt(ps, &p) || p < 0 || p > 65535) return false;
+  *host = h;
+  *port = static_cast<uint16_t>(p);
+  return true;
+}
+
+bool isLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+bool finalize(ServeConfig& cfg, std::string* error) {
+  std::string host;
+  uint16_t port;
+  if (!splitHostPort(cfg.listen, &host, &port)) {
+    *error = "--listen: expected HOST:PORT, got '" + cfg.listen + "'";
+    return false;
+  }
+  if (cfg.durability != "sync" && cfg.durability != "relaxed") {
+    *error = "--durability: expected sync or relaxed, got '" + cfg.durability + "'";
+    return false;
+  }
+  if (cfg.threads < 0 || cfg.threads > 1024) {
+    *error = "--threads: expected 0 to 1024";
+    return false;
+  }
+  bool loopback = isLoopbackHost(host);
+  if (cfg.auth.empty()) {
+    // DynamoDB Local's behaviour (any key accepted) is only a safe default
+    // when nobody else can reach the port and no credentials were given.
+    cfg.auth = (loopback && cfg.credentials.empty()) ? "open" : "verify";
+  }
+  if (cfg.auth != "open" && cfg.auth != "verify") {
+    *error = "--auth: expected open or verify, got '" + cfg.auth + "'";
+    return false;
+  }
+  if (cfg.auth == "verify" && cfg.credentials.empty()) {
+    *error = "--auth verify needs --credentials FILE (lines ACCESS_KEY_ID:SECRET)";
+    return false;
+  }
+  if (cfg.auth == "open" && !loopback && !cfg.allow_open_remote) {
+    *error = "refusing to serve " + cfg.listen +
+             " without authentication: use --auth verify --credentials FILE, or pass "
+             "--allow-open-remote to accept any access key from the network";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace fdyno::cli

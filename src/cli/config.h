@@ -1,0 +1,62 @@
+// Server settings and where they come from.
+//
+// Precedence, highest first: command-line flag > FDYNO_* environment variable
+// > TOML config file (--config or FDYNO_CONFIG) > built-in default.
+// Thread safety: plain data, filled once at start-up.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fdyno::cli {
+
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8000";
+  std::string data_dir = "./fdyno-data";
+  bool in_memory = false;
+  int threads = 0;                 // 0 = number of cores
+  std::string auth;                // "open", "verify" or "" (choose by address)
+  std::string credentials;         // path of ACCESS_KEY_ID:SECRET lines
+  std::string log_level = "info";
+  std::string durability = "sync"; // "sync" or "relaxed"
+  bool allow_open_remote = false;  // open auth on a non-loopback address
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+};
+
+// One layer of settings: only the fields it sets are present.
+struct ConfigLayer {
+  std::optional<std::string> listen, data_dir, auth, credentials, log_level, durability, region,
+      account_id;
+  std::optional<bool> in_memory, allow_open_remote;
+  std::optional<int> threads;
+};
+
+// Applies `layer` over `cfg` (set fields win).
+void applyLayer(ServeConfig& cfg, const ConfigLayer& layer);
+
+// Reads FDYNO_LISTEN, FDYNO_DATA_DIR, FDYNO_IN_MEMORY, FDYNO_THREADS,
+// FDYNO_AUTH, FDYNO_CREDENTIALS, FDYNO_LOG_LEVEL, FDYNO_DURABILITY,
+// FDYNO_ALLOW_OPEN_REMOTE, FDYNO_REGION, FDYNO_ACCOUNT_ID. False + *error on
+// a malformed value.
+bool layerFromEnv(ConfigLayer* out, std::string* error);
+
+// Reads a TOML file whose top-level keys use the flag names with '_' or '-'
+// (listen, data_dir, in_memory, threads, auth, credentials, log_level,
+// durability, allow_open_remote, region, account_id). False + *error on a
+// parse error or an unknown key.
+bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error);
+
+// Splits "HOST:PORT" (also "[::1]:PORT"). False if malformed.
+bool splitHostPort(const std::string& s, std::string* host, uint16_t* port);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool isLoopbackHost(const std::string& host);
+
+// Checks cross-field rules and resolves auth "" to "open" or "verify".
+// False + *error when the settings cannot be served.
+bool finalize(ServeConfig& cfg, std::string* error);
+
+}  // namespace fdyno::cli

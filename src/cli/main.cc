@@ -1,0 +1,186 @@
+// fdyno entry point: `fdyno serve ...` and `fdyno version`.
+//
+// Start-up is on the measured path (target: under 50 ms to a listening
+// socket), so nothing here does work proportional to the data.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "api/dispatcher.h"
+#include "auth/authenticator.h"
+#include "cli/config.h"
+#include "common/log.h"
+#include "engine/database.h"
+#include "http/server.h"
+#include "kv/kv.h"
+
+#ifndef FDYNO_VERSION
+#define FDYNO_VERSION "0.1.0"
+#endif
+
+namespace fdyno::cli {
+namespace {
+
+int serve(ServeConfig cfg) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::string err;
+  if (!finalize(cfg, &err)) {
+    std::fprintf(stderr, "fdyno: %s\n", err.c_str());
+    return 2;
+  }
+  log::Level lvl;
+  if (!log::parseLevel(cfg.log_level, &lvl)) {
+    std::fprintf(stderr, "fdyno: --log-level: expected debug, info, warn, error or off\n");
+    return 2;
+  }
+  log::setLevel(lvl);
+
+  // Block the stop signals in every thread; one thread waits for them below.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto mode = auth::AuthMode::kOpen;
+  if (cfg.auth == "verify") mode = auth::AuthMode::kVerify;
+  auto authr = auth::Authenticator::create(mode, cfg.credentials);
+  if (!authr.ok()) {
+    std::fprintf(stderr, "fdyno: %s\n", authr.status().message().c_str());
+    return 2;
+  }
+  std::unique_ptr<auth::Authenticator> authenticator = std::move(authr).value();
+
+  kv::StoreOptions sopts;
+  sopts.durability = cfg.durability == "relaxed" ? kv::DurabilityMode::kRelaxed : kv::DurabilityMode::kSync;
+  auto storer = cfg.in_memory ? kv::openMemoryStore(sopts) : kv::openRocksDbStore(cfg.data_dir, sopts);
+  if (!storer.ok()) {
+    std::fprintf(stderr, "fdyno: cannot open storage: %s\n", storer.status().toString().c_str());
+    return 1;
+  }
+  std::unique_ptr<kv::Store> store = std::move(storer).value();
+
+  engine::DatabaseOptions dopts;
+  dopts.region = cfg.region;
+  dopts.account_id = cfg.account_id;
+  engine::Database db(*store, dopts);
+  api::Dispatcher dispatcher(db);
+
+  http::ServerOptions hopts;
+  if (!splitHostPort(cfg.listen, &hopts.host, &hopts.port)) return 2;  // checked in finalize
+  hopts.threads = cfg.threads > 0 ? cfg.threads : static_cast<int>(std::thread::hardware_concurrency());
+  if (hopts.threads <= 0) hopts.threads = 1;
+  http::Server server(
+      hopts, [&dispatcher](std::string_view op, std::string_view body) { return dispatcher.handle(op, body); },
+      authenticator.get());
+  if (!server.listen(&err)) {
+    std::fprintf(stderr, "fdyno: cannot listen on %s: %s\n", cfg.listen.c_str(), err.c_str());
+    return 1;
+  }
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  std::string host = hopts.host.find(':') != std::string::npos ? "[" + hopts.host + "]" : hopts.host;
+  std::printf("fdyno %s serving DynamoDB API on http://%s:%u\n", FDYNO_VERSION, host.c_str(),
+              static_cast<unsigned>(server.port()));
+  std::printf("storage: %s, durability %s; auth: %s; threads: %d; ready in %.1f ms\n",
+              store->describe().c_str(), cfg.durability.c_str(), cfg.auth.c_str(), hopts.threads, ms);
+  std::fflush(stdout);
+
+  std::thread signal_waiter([&] {
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    log::info(sig == SIGINT ? "SIGINT: shutting down" : "SIGTERM: shutting down");
+    server.stop();
+  });
+  server.run();
+  // run() returned: either a signal arrived or the server stopped by itself.
+  // Wake the waiter if it is still blocked so it can be joined.
+  if (signal_waiter.joinable()) {
+    pthread_kill(signal_waiter.native_handle(), SIGTERM);
+    signal_waiter.join();
+  }
+  Status fs = store->flush();
+  if (!fs.ok()) {
+    std::fprintf(stderr, "fdyno: flush at shutdown failed: %s\n", fs.toString().c_str());
+    return 1;
+  }
+  log::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+}  // namespace fdyno::cli
+
+int main(int argc, char** argv) {
+  using namespace fdyno::cli;
+  CLI::App app{"fdyno: a DynamoDB-compatible database server"};
+  app.require_subcommand(1);
+
+  auto* version = app.add_subcommand("version", "Print the version");
+  auto* serve = app.add_subcommand("serve", "Serve the DynamoDB API");
+
+  std::string config_file, listen, data_dir, auth, credentials, log_level, durability, region, account;
+  int threads = 0;
+  bool in_memory = false, allow_open_remote = false;
+  auto* o_config = serve->add_option("--config", config_file, "TOML config file");
+  auto* o_listen = serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8000)");
+  auto* o_data = serve->add_option("--data-dir", data_dir, "Data directory (default ./fdyno-data)");
+  auto* o_mem = serve->add_flag("--in-memory", in_memory, "Keep data in memory only");
+  auto* o_threads = serve->add_option("--threads", threads, "Worker threads (default: number of cores)");
+  auto* o_auth = serve->add_option("--auth", auth, "open or verify (default: open on loopback without credentials)");
+  auto* o_cred = serve->add_option("--credentials", credentials, "File of ACCESS_KEY_ID:SECRET lines");
+  auto* o_log = serve->add_option("--log-level", log_level, "debug, info, warn, error or off");
+  auto* o_dur = serve->add_option("--durability", durability, "sync (default) or relaxed");
+  auto* o_remote = serve->add_flag("--allow-open-remote", allow_open_remote,
+                                   "Allow --auth open on a non-loopback address");
+  auto* o_region = serve->add_option("--region", region, "Region shown in ARNs (default us-east-1)");
+  auto* o_account = serve->add_option("--account-id", account, "Account id shown in ARNs");
+  o_data->excludes(o_mem);
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (version->parsed()) {
+    std::printf("fdyno %s\n", FDYNO_VERSION);
+    return 0;
+  }
+
+  ServeConfig cfg;
+  std::string err;
+  // Lowest precedence first: config file, then environment, then flags.
+  if (o_config->count() == 0) {
+    if (const char* c = std::getenv("FDYNO_CONFIG")) config_file = c;
+  }
+  if (!config_file.empty()) {
+    ConfigLayer file;
+    if (!layerFromToml(config_file, &file, &err)) {
+      std::fprintf(stderr, "fdyno: %s\n", err.c_str());
+      return 2;
+    }
+    applyLayer(cfg, file);
+  }
+  ConfigLayer env;
+  if (!layerFromEnv(&env, &err)) {
+    std::fprintf(stderr, "fdyno: %s\n", err.c_str());
+    return 2;
+  }
+  applyLayer(cfg, env);
+  ConfigLayer flags;
+  if (o_listen->count()) flags.listen = listen;
+  if (o_data->count()) { flags.data_dir = data_dir; flags.in_memory = false; }
+  if (o_mem->count()) flags.in_memory = in_memory;
+  if (o_threads->count()) flags.threads = threads;
+  if (o_auth->count()) flags.auth = auth;
+  if (o_cred->count()) flags.credentials = credentials;
+  if (o_log->count()) flags.log_level = log_level;
+  if (o_dur->count()) flags.durability = durability;
+  if (o_remote->count()) flags.allow_open_remote = allow_open_remote;
+  if (o_region->count()) flags.region = region;
+  if (o_account->count()) flags.account_id = account;
+  applyLayer(cfg, flags);
+  return serve(cfg);
+}
