@@ -9,7 +9,7 @@ PKGS=(
   libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest python3-pytest-timeout python3-boto3
-  wrk
+  wrk curl
 )
 
 missing=()

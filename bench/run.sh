@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# GetItem / PutItem throughput and latency with wrk, start-up time and idle RSS.
+# Usage: bench/run.sh [memory|rocksdb] (default rocksdb). Results go to stdout;
+# copy them into docs/performance.md with the machine description.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${FDYNO_BIN:-build/fdyno}
+BACKEND=${1:-rocksdb}
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-32}
+WRK_THREADS=${WRK_THREADS:-1}
+PORT=${PORT:-$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')}
+DATA=$(mktemp -d)
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
+
+args=(serve --listen 127.0.0.1:$PORT --log-level warn)
+if [ "$BACKEND" = memory ]; then args+=(--in-memory); else args+=(--data-dir "$DATA/db"); fi
+
+# Start-up: time from exec to the first successful health check.
+start=$(date +%s%N)
+"$BIN" "${args[@]}" > "$DATA/out.log" 2>&1 &
+PID=$!
+until curl -s -o /dev/null "http://127.0.0.1:$PORT/"; do sleep 0.002; done
+end=$(date +%s%N)
+echo "startup_to_first_response_ms $(( (end - start) / 1000000 ))"
+grep -o 'ready in [0-9.]* ms' "$DATA/out.log" || true
+sleep 0.5
+echo "idle_rss_kb $(awk '/VmRSS/ {print $2}' /proc/$PID/status)"
+
+python3 - "$PORT" <<'PY'
+import sys, boto3
+c = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", region_name="us-east-1",
+                 aws_access_key_id="bench", aws_secret_access_key="bench")
+c.create_table(TableName="bench", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+               AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+for i in range(1000):
+    c.put_item(TableName="bench", Item={"pk": {"S": f"k{i}"}, "data": {"S": "x" * 1000}})
+PY
+
+echo "== GetItem (1 KB items, $CONNS connections, $DURATION)"
+wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/getitem.lua "http://127.0.0.1:$PORT/"
+echo "== PutItem (1 KB items, $CONNS connections, $DURATION)"
+wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/putitem.lua "http://127.0.0.1:$PORT/"
+echo "rss_after_kb $(awk '/VmRSS/ {print $2}' /proc/$PID/status)"
