@@ -5,7 +5,8 @@
 // - Invariants (established by the JSON parser and the item decoder, assumed
 //   by everything else):
 //   * N and NS members hold numbers in DynamoDB's normalized text form
-//     (see model/number.h): "42", "-1.5", "1E+130"... never "042" or "-0".
+//     (see model/number.h): plain decimal notation such as "42", "-1.5",
+//     "0.001" or "1" followed by 100 zeros; never "042", "-0", "1.50" or "1E2".
 //   * B and BS members hold raw bytes (base64 already decoded).
 //   * Sets are non-empty and hold no duplicates.
 // - AttrType values are written to disk by the item codec: DO NOT CHANGE them.
@@ -13,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,8 @@ enum class AttrType : uint8_t {
 
 // The DynamoDB JSON tag of a type: "S", "N", ..., "NULL", "BOOL".
 std::string_view attrTypeName(AttrType t);
+// The inverse of attrTypeName ("S" -> kS); nullopt for anything else.
+std::optional<AttrType> attrTypeFromName(std::string_view name);
 
 struct AttributeValue;
 // Map members ordered by name; std::less<> allows lookup by string_view.

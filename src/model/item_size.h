@@ -1,13 +1,16 @@
 // Item size by DynamoDB's rules (used for the 400 KB item limit, the 1 MB page
 // limit and capacity units). Thread safety: pure functions.
 //
-// DynamoDB's rules: a name counts its UTF-8 bytes; S counts UTF-8 bytes; B
-// counts raw bytes; N counts roughly 1 byte per two significant digits plus 1;
-// BOOL and NULL count 1; L and M count 3 bytes of overhead plus 1 per element
-// plus their contents; sets count the sum of their members.
+// DynamoDB's rules (developer guide, "Item sizes and formats"): a name counts
+// its UTF-8 bytes; S counts UTF-8 bytes; B counts raw bytes; N counts 1 byte
+// per base-100 digit pair plus 1 (plus 1 if negative; see numberSize); BOOL and
+// NULL count 1; L and M count 3 bytes of overhead plus 1 per element plus their
+// contents (a map element includes its name); sets count the sum of their
+// members. DynamoDB's limit check is size > kMaxItemSize (409,600 is accepted).
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #include "model/attribute_value.h"
 
@@ -16,6 +19,8 @@ namespace fdyno::model {
 inline constexpr size_t kMaxItemSize = 400 * 1024;
 
 size_t attributeValueSize(const AttributeValue& v);
+// Size of one normalized number text, e.g. "3.14159" -> 5, "-42" -> 3.
+size_t numberSize(std::string_view normalized);
 // Sum over attributes of name bytes + value size.
 size_t itemSize(const Item& item);
 

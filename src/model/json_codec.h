@@ -9,12 +9,28 @@
 //   "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
 //   "One or more parameter values were invalid: An string set  may not be empty"
 //   "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
-//   numbers: see number.h
-// Nesting deeper than 32 levels is rejected.
+//   "One or more parameter values were invalid: Input collection [Yg==, Yg==]of type BS contains duplicates."
+//   "Input collection contains duplicates"  (NS; numbers are compared by value)
+//   numbers: see number.h / decimal.h
+// Nesting deeper than 32 levels is rejected (the attribute itself is level 1,
+// so a leaf at level 33 fails; see kNestingTooDeep).
+//
+// Order of checks, as DynamoDB's: the whole input is first checked for JSON
+// shape (SerializationException: Coral deserializes the request before any
+// validation), then each AttributeValue is validated in JSON member order:
+// numbers, NULL == true, empty sets, set members, duplicates, nested values;
+// only then "more than one datatypes". Unknown type keys ({"X": "a"}) and
+// members whose value is JSON null are ignored, as Coral's deserializer does,
+// so {"X": "a"} is "Supplied AttributeValue is empty...".
+// Sources (dynalite's and dynamodb-conformance's captures of real DynamoDB)
+// and every exact text: tests/unit/model/json_codec_test.cc.
 // Thread safety: pure functions.
 #pragma once
 
 #include <simdjson.h>
+
+#include <optional>
+#include <string_view>
 
 #include "common/json_writer.h"
 #include "common/status.h"
@@ -22,10 +38,34 @@
 
 namespace fdyno::model {
 
+inline constexpr int kMaxNestingDepth = 32;
+inline constexpr std::string_view kNestingTooDeep =
+    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond "
+    "supported limit";
+
+struct ParseOptions {
+  // DynamoDB does not check the depth of TransactWriteItems' expression
+  // values; everything else does.
+  bool check_depth = true;
+};
+
 // `v` must be a JSON object such as {"S": "x"}.
 Result<AttributeValue> parseAttributeValue(simdjson::dom::element v);
+Result<AttributeValue> parseAttributeValue(simdjson::dom::element v, const ParseOptions& opts);
 // `v` must be a JSON object mapping attribute names to AttributeValues.
 Result<Item> parseItem(simdjson::dom::element v);
+Result<Item> parseItem(simdjson::dom::element v, const ParseOptions& opts);
+
+// The serialization stage alone (kSerialization or OK). parse* run it first
+// on their own input; the api layer may run it over every AttributeValue of a
+// request before validating any of them, which is DynamoDB's order.
+Status checkAttributeValueShape(simdjson::dom::element v);
+// `v` in the position of a Map<String, AttributeValue> (Item, Key, ...).
+Status checkItemShape(simdjson::dom::element v);
+
+// Coral's reading of a JSON value as a Boolean: true/false, or the strings
+// "true"/"false"/"1"/"0"/"yes"/"no" in any case; nullopt otherwise.
+std::optional<bool> coerceBoolean(simdjson::dom::element e);
 
 void writeAttributeValue(JsonWriter& w, const AttributeValue& v);
 // Writes {"name": {...}, ...}.
