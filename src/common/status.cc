@@ -13,6 +13,7 @@ const char* statusCodeName(StatusCode c) {
     case StatusCode::kBusy: return "Busy";
     case StatusCode::kInternal: return "Internal";
     case StatusCode::kSerialization: return "Serialization";
+    case StatusCode::kAlreadyExists: return "AlreadyExists";
   }
   return "Unknown";
 }

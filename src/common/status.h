@@ -28,6 +28,9 @@ enum class StatusCode {
   // The request's JSON does not have the shape the wire protocol requires
   // (DynamoDB answers SerializationException rather than ValidationException).
   kSerialization,
+  // A named thing cannot be created because it already exists (DynamoDB's
+  // ResourceInUseException, e.g. "Table already exists: NAME").
+  kAlreadyExists,
 };
 
 class [[nodiscard]] Status {
@@ -52,6 +55,7 @@ class [[nodiscard]] Status {
   static Status Busy(std::string_view m) { return {StatusCode::kBusy, m}; }
   static Status Internal(std::string_view m) { return {StatusCode::kInternal, m}; }
   static Status Serialization(std::string_view m) { return {StatusCode::kSerialization, m}; }
+  static Status AlreadyExists(std::string_view m) { return {StatusCode::kAlreadyExists, m}; }
 
   bool ok() const { return state_ == nullptr; }
   StatusCode code() const { return state_ ? state_->code : StatusCode::kOk; }

@@ -1,0 +1,31 @@
+// handlers: one function per DynamoDB operation, grouped by family in
+// table_ops.cc and item_ops.cc. The dispatcher routes to them by name.
+//
+// Contract: a handler gets the request body already parsed (a JSON object)
+// and returns the 200 response body, or throws ApiError. Handlers are
+// stateless; thread safety is the engine's.
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+
+namespace fdyno::engine {
+class Database;
+}
+
+namespace fdyno::api {
+
+using Handler = std::string (*)(engine::Database& db, simdjson::dom::object body);
+
+std::string createTable(engine::Database& db, simdjson::dom::object body);
+std::string describeTable(engine::Database& db, simdjson::dom::object body);
+std::string listTables(engine::Database& db, simdjson::dom::object body);
+std::string deleteTable(engine::Database& db, simdjson::dom::object body);
+std::string updateTable(engine::Database& db, simdjson::dom::object body);
+
+std::string putItem(engine::Database& db, simdjson::dom::object body);
+std::string getItem(engine::Database& db, simdjson::dom::object body);
+std::string deleteItem(engine::Database& db, simdjson::dom::object body);
+
+}  // namespace fdyno::api

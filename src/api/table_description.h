@@ -1,0 +1,14 @@
+// table_description: DynamoDB's TableDescription JSON for a table, shared by
+// CreateTable, DescribeTable, UpdateTable and DeleteTable.
+// Thread safety: pure functions.
+#pragma once
+
+#include "common/json_writer.h"
+#include "engine/database.h"
+
+namespace fdyno::api {
+
+// Writes the TableDescription object (the value, not the key).
+void writeTableDescription(JsonWriter& w, const engine::TableDescription& d, const engine::DatabaseOptions& opts);
+
+}  // namespace fdyno::api

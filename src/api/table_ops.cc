@@ -1,0 +1,387 @@
+// Control-plane operations: CreateTable, DescribeTable, ListTables,
+// DeleteTable, UpdateTable. Validation order and texts follow DynamoDB as
+// recorded by dynalite's tests and nubo-db/dynamodb-conformance (tier3).
+#include <unordered_set>
+
+#include "api/handlers.h"
+#include "api/request.h"
+#include "api/table_description.h"
+#include "common/json_writer.h"
+#include "engine/database.h"
+
+namespace fdyno::api {
+
+namespace {
+
+constexpr int64_t kMaxCapacityUnits = 1000000000000;  // DynamoDB: "out of bounds" above 10^12
+
+std::string describeResponse(std::string_view member, const engine::TableDescription& d,
+                             const engine::DatabaseOptions& opts) {
+  JsonWriter w;
+  w.beginObject().key(member);
+  writeTableDescription(w, d, opts);
+  w.endObject();
+  return w.take();
+}
+
+std::optional<model::AttrType> keyAttrType(std::string_view t) {
+  if (t == "S") return model::AttrType::kS;
+  if (t == "N") return model::AttrType::kN;
+  if (t == "B") return model::AttrType::kB;
+  return std::nullopt;
+}
+
+struct ParsedThroughput {
+  std::optional<int64_t> read, write;
+};
+
+// ProvisionedThroughput {ReadCapacityUnits, WriteCapacityUnits}: both
+// required, both >= 1. DynamoDB lists writeCapacityUnits first.
+std::optional<ParsedThroughput> readThroughput(const RequestObject& req, ConstraintErrors& errors) {
+  auto pt = req.getStruct("ProvisionedThroughput", "ProvisionedThroughput");
+  if (!pt) return std::nullopt;
+  ParsedThroughput t{pt->getLong("ReadCapacityUnits"), pt->getLong("WriteCapacityUnits")};
+  if (!t.write) errors.notNull("provisionedThroughput.writeCapacityUnits");
+  else if (*t.write < 1) errors.valueAtLeast(*t.write, "provisionedThroughput.writeCapacityUnits", 1);
+  if (!t.read) errors.notNull("provisionedThroughput.readCapacityUnits");
+  else if (*t.read < 1) errors.valueAtLeast(*t.read, "provisionedThroughput.readCapacityUnits", 1);
+  return t;
+}
+
+void checkThroughputBounds(const ParsedThroughput& t) {
+  if (t.read && *t.read > kMaxCapacityUnits) {
+    throw ApiError::validation("Given value " + std::to_string(*t.read) + " for ReadCapacityUnits is out of bounds");
+  }
+  if (t.write && *t.write > kMaxCapacityUnits) {
+    throw ApiError::validation("Given value " + std::to_string(*t.write) +
+                               " for WriteCapacityUnits is out of bounds");
+  }
+}
+
+std::optional<engine::BillingMode> readBillingMode(const RequestObject& req, ConstraintErrors& errors) {
+  auto bm = req.getString("BillingMode");
+  if (!bm) return std::nullopt;
+  if (*bm == "PROVISIONED") return engine::BillingMode::kProvisioned;
+  if (*bm == "PAY_PER_REQUEST") return engine::BillingMode::kPayPerRequest;
+  errors.enumValue(*bm, "billingMode", "[PROVISIONED, PAY_PER_REQUEST]");
+  return std::nullopt;
+}
+
+std::optional<engine::TableClass> readTableClass(const RequestObject& req, ConstraintErrors& errors) {
+  auto tc = req.getString("TableClass");
+  if (!tc) return std::nullopt;
+  if (*tc == "STANDARD") return engine::TableClass::kStandard;
+  if (*tc == "STANDARD_INFREQUENT_ACCESS") return engine::TableClass::kStandardInfrequentAccess;
+  errors.enumValue(*tc, "tableClass", "[STANDARD, STANDARD_INFREQUENT_ACCESS]");
+  return std::nullopt;
+}
+
+std::optional<engine::StreamSpec> readStreamSpec(const RequestObject& req, ConstraintErrors& errors) {
+  auto s = req.getStruct("StreamSpecification", "StreamSpecification");
+  if (!s) return std::nullopt;
+  engine::StreamSpec spec;
+  auto enabled = s->getBool("StreamEnabled");
+  auto view = s->getString("StreamViewType");
+  if (!enabled) errors.notNull("streamSpecification.streamEnabled");
+  spec.enabled = enabled.value_or(false);
+  if (view) {
+    if (*view != "NEW_IMAGE" && *view != "OLD_IMAGE" && *view != "NEW_AND_OLD_IMAGES" && *view != "KEYS_ONLY") {
+      errors.enumValue(*view, "streamSpecification.streamViewType",
+                       "[NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]");
+    }
+    spec.view_type = std::string(*view);
+  }
+  return spec;
+}
+
+void checkStreamSpec(const engine::StreamSpec& spec) {
+  // TODO(streams): confirm DynamoDB's exact texts for these two cases.
+  if (spec.enabled && spec.view_type.empty()) {
+    throw ApiError::validation(
+        "One or more parameter values were invalid: You must specify a StreamViewType when enabling a "
+        "DynamoDB stream");
+  }
+}
+
+std::optional<engine::SseSpec> readSse(const RequestObject& req, ConstraintErrors& errors) {
+  auto s = req.getStruct("SSESpecification", "SSESpecification");
+  if (!s) return std::nullopt;
+  engine::SseSpec spec;
+  spec.specified = true;
+  spec.enabled = s->getBool("Enabled").value_or(false);
+  if (auto t = s->getString("SSEType")) {
+    if (*t != "AES256" && *t != "KMS") errors.enumValue(*t, "sSESpecification.sSEType", "[AES256, KMS]");
+    spec.sse_type = std::string(*t);
+  }
+  if (auto k = s->getString("KMSMasterKeyId")) spec.kms_key = std::string(*k);
+  return spec;
+}
+
+std::string joinNames(const std::vector<std::string>& names) {
+  std::string s = "[";
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) s += ", ";
+    s += names[i];
+  }
+  return s + "]";
+}
+
+}  // namespace
+
+std::string createTable(engine::Database& db, simdjson::dom::object body) {
+  RequestObject req(body);
+  // Phase 1: shapes (each getter throws SerializationException).
+  auto attr_defs = req.getList("AttributeDefinitions");
+  auto name = req.getString("TableName");
+  ConstraintErrors errors;
+
+  // Phase 2: constraints, in DynamoDB's member order.
+  struct RawDef {
+    std::optional<std::string_view> name, type;
+  };
+  std::vector<RawDef> defs;
+  if (!attr_defs) {
+    errors.notNull("attributeDefinitions");
+  } else {
+    size_t i = 0;
+    for (auto e : *attr_defs) {
+      ++i;
+      RequestObject d = asListStruct(e, "AttributeDefinition");
+      RawDef rd{d.getString("AttributeName"), d.getString("AttributeType")};
+      std::string path = "attributeDefinitions." + std::to_string(i) + ".member.";
+      if (!rd.name) errors.notNull(path + "attributeName");
+      if (!rd.type) errors.notNull(path + "attributeType");
+      else if (!keyAttrType(*rd.type)) errors.enumValue(*rd.type, path + "attributeType", "[B, N, S]");
+      defs.push_back(rd);
+    }
+  }
+  checkCreateTableName(name, errors);
+  auto billing = readBillingMode(req, errors);
+  auto throughput = readThroughput(req, errors);
+
+  struct RawKey {
+    std::optional<std::string_view> name, type;
+  };
+  std::vector<RawKey> key_schema;
+  auto ks = req.getList("KeySchema");
+  if (!ks) {
+    errors.notNull("keySchema");
+  } else {
+    size_t i = 0;
+    for (auto e : *ks) {
+      ++i;
+      RequestObject k = asListStruct(e, "KeySchemaElement");
+      RawKey rk{k.getString("AttributeName"), k.getString("KeyType")};
+      std::string path = "keySchema." + std::to_string(i) + ".member.";
+      if (!rk.name) errors.notNull(path + "attributeName");
+      if (!rk.type) errors.notNull(path + "keyType");
+      else if (*rk.type != "HASH" && *rk.type != "RANGE") errors.enumValue(*rk.type, path + "keyType", "[HASH, RANGE]");
+      key_schema.push_back(rk);
+    }
+    if (key_schema.empty()) errors.lengthAtLeast("[]", "keySchema", 1);
+    if (key_schema.size() > 2) {
+      std::string repr = "[";
+      for (size_t j = 0; j < key_schema.size(); ++j) {
+        if (j) repr += ", ";
+        repr += "KeySchemaElement(attributeName=" + std::string(key_schema[j].name.value_or("null")) +
+                ", keyType=" + std::string(key_schema[j].type.value_or("null")) + ")";
+      }
+      repr += "]";
+      errors.lengthAtMost(repr, "keySchema", 2);
+    }
+  }
+  auto table_class = readTableClass(req, errors);
+  auto stream = readStreamSpec(req, errors);
+  auto sse = readSse(req, errors);
+  auto deletion_protection = req.getBool("DeletionProtectionEnabled");
+  std::vector<engine::Tag> tags;
+  if (auto tl = req.getList("Tags")) {
+    size_t i = 0;
+    for (auto e : *tl) {
+      ++i;
+      RequestObject t = asListStruct(e, "Tag");
+      auto k = t.getString("Key");
+      auto v = t.getString("Value");
+      std::string path = "tags." + std::to_string(i) + ".member.";
+      if (!k) errors.notNull(path + "key");
+      else if (k->empty()) errors.lengthAtLeast(*k, path + "key", 1);
+      else if (k->size() > 128) errors.lengthAtMost(*k, path + "key", 128);
+      if (!v) errors.notNull(path + "value");
+      else if (v->size() > 256) errors.lengthAtMost(*v, path + "value", 256);
+      if (k && v) tags.push_back({std::string(*k), std::string(*v)});
+    }
+  }
+  errors.throwIfAny();
+
+  // Phase 3: semantic checks, one message, in DynamoDB's order.
+  bool on_demand = billing == engine::BillingMode::kPayPerRequest;
+  if (on_demand) {
+    if (throughput) {
+      throw ApiError::validation(
+          "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+          "specified when BillingMode is PAY_PER_REQUEST");
+    }
+  } else {
+    if (!throughput || !throughput->read || !throughput->write) {
+      throw ApiError::validation(
+          "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be "
+          "specified when BillingMode is PROVISIONED");
+    }
+    checkThroughputBounds(*throughput);
+  }
+  std::vector<std::string> def_names;
+  for (const auto& d : defs) def_names.emplace_back(*d.name);
+  std::vector<std::string> key_names;
+  for (const auto& k : key_schema) key_names.emplace_back(*k.name);
+  if (key_names.size() > def_names.size()) {
+    throw ApiError::validation("Invalid KeySchema: Some index key attribute have no definition");
+  }
+  for (const auto& k : key_names) {
+    if (std::find(def_names.begin(), def_names.end(), k) == def_names.end()) {
+      throw ApiError::validation(
+          "One or more parameter values were invalid: Some index key attributes are not defined in "
+          "AttributeDefinitions. Keys: " +
+          joinNames(key_names) + ", AttributeDefinitions: " + joinNames(def_names));
+    }
+  }
+  if (key_names.size() == 2 && key_names[0] == key_names[1]) {
+    throw ApiError::validation("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+  }
+  if (*key_schema[0].type != "HASH") {
+    throw ApiError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+  }
+  if (key_schema.size() == 2 && *key_schema[1].type != "RANGE") {
+    throw ApiError::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+  }
+  bool has_indexes = req.has("LocalSecondaryIndexes") || req.has("GlobalSecondaryIndexes");
+  if (!has_indexes && key_names.size() != def_names.size()) {
+    throw ApiError::validation(
+        "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match "
+        "number of attributes defined in AttributeDefinitions");
+  }
+  // TODO(indexes): parse, validate and store LSI/GSI definitions once index
+  // maintenance exists (engine/storage_keys.h reserves their key space).
+  rejectUnsupported(req, "CreateTable", {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"});
+  if (stream) checkStreamSpec(*stream);
+
+  engine::TableDefinition def;
+  def.name = std::string(*name);
+  auto typeOf = [&](const std::string& attr) {
+    for (const auto& d : defs) {
+      if (*d.name == attr) return *keyAttrType(*d.type);
+    }
+    return model::AttrType::kS;
+  };
+  def.hash_key = {key_names[0], typeOf(key_names[0])};
+  if (key_names.size() == 2) def.range_key = engine::KeyAttribute{key_names[1], typeOf(key_names[1])};
+  for (const auto& d : defs) def.attribute_definitions.push_back({std::string(*d.name), *keyAttrType(*d.type)});
+  def.billing_mode = on_demand ? engine::BillingMode::kPayPerRequest : engine::BillingMode::kProvisioned;
+  def.billing_mode_explicit = billing.has_value();
+  if (!on_demand) def.throughput = {*throughput->read, *throughput->write};
+  def.deletion_protection = deletion_protection.value_or(false);
+  if (table_class) {
+    def.table_class = *table_class;
+    def.table_class_explicit = true;
+  }
+  def.tags = std::move(tags);
+  if (stream) def.stream = *stream;
+  if (sse) def.sse = *sse;
+
+  auto r = db.createTable(std::move(def));
+  if (!r.ok()) throwStatus(r.status());
+  return describeResponse("TableDescription", *r, db.options());
+}
+
+std::string describeTable(engine::Database& db, simdjson::dom::object body) {
+  RequestObject req(body);
+  auto name = req.getString("TableName");
+  ConstraintErrors errors;
+  checkExistingTableName(name, errors);
+  errors.throwIfAny();
+  auto r = db.describeTable(*name);
+  if (!r.ok()) throwStatus(r.status());
+  return describeResponse("Table", *r, db.options());
+}
+
+std::string listTables(engine::Database& db, simdjson::dom::object body) {
+  RequestObject req(body);
+  auto start = req.getString("ExclusiveStartTableName");
+  auto limit = req.getLong("Limit");
+  ConstraintErrors errors;
+  if (start) {
+    if (!isValidTableNameChars(*start)) errors.pattern(*start, "exclusiveStartTableName", "[a-zA-Z0-9_.-]+");
+    if (start->size() < 3) errors.lengthAtLeast(*start, "exclusiveStartTableName", 3);
+    if (start->size() > 255) errors.lengthAtMost(*start, "exclusiveStartTableName", 255);
+  }
+  if (limit && *limit < 1) errors.valueAtLeast(*limit, "limit", 1);
+  if (limit && *limit > 100) errors.valueAtMost(*limit, "limit", 100);
+  errors.throwIfAny();
+
+  auto r = db.listTables(start.value_or(""), static_cast<size_t>(limit.value_or(100)));
+  if (!r.ok()) throwStatus(r.status());
+  JsonWriter w;
+  w.beginObject();
+  if (r->last_evaluated) w.field("LastEvaluatedTableName", *r->last_evaluated);
+  w.key("TableNames").beginArray();
+  for (const auto& n : r->names) w.string(n);
+  w.endArray();
+  w.endObject();
+  return w.take();
+}
+
+std::string deleteTable(engine::Database& db, simdjson::dom::object body) {
+  RequestObject req(body);
+  auto name = req.getString("TableName");
+  ConstraintErrors errors;
+  checkExistingTableName(name, errors);
+  errors.throwIfAny();
+  auto r = db.deleteTable(*name);
+  if (!r.ok()) throwStatus(r.status());
+  return describeResponse("TableDescription", *r, db.options());
+}
+
+std::string updateTable(engine::Database& db, simdjson::dom::object body) {
+  RequestObject req(body);
+  auto name = req.getString("TableName");
+  ConstraintErrors errors;
+  checkExistingTableName(name, errors);
+  auto throughput = readThroughput(req, errors);
+  auto billing = readBillingMode(req, errors);
+  auto table_class = readTableClass(req, errors);
+  auto stream = readStreamSpec(req, errors);
+  auto sse = readSse(req, errors);
+  auto deletion_protection = req.getBool("DeletionProtectionEnabled");
+  auto gsi_updates = req.getList("GlobalSecondaryIndexUpdates");
+  errors.throwIfAny();
+
+  bool any_gsi_update = gsi_updates && gsi_updates->size() > 0;
+  if (!throughput && !billing && !stream && !any_gsi_update && !sse && !req.has("ReplicaUpdates") &&
+      !deletion_protection && !table_class) {
+    throw ApiError::validation(
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or "
+        "SSESpecification or ReplicaUpdates is required");
+  }
+  if (billing == engine::BillingMode::kProvisioned && !throughput) {
+    throw ApiError::validation(
+        "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode is "
+        "PROVISIONED");
+  }
+  if (throughput) checkThroughputBounds(*throughput);
+  // TODO(indexes, global tables): GSI creation/deletion and replicas.
+  if (any_gsi_update) rejectUnsupported(req, "UpdateTable", {"GlobalSecondaryIndexUpdates"});
+  rejectUnsupported(req, "UpdateTable", {"ReplicaUpdates"});
+  if (stream) checkStreamSpec(*stream);
+
+  engine::TableUpdate u;
+  u.billing_mode = billing;
+  if (throughput) u.throughput = engine::Throughput{*throughput->read, *throughput->write};
+  u.deletion_protection = deletion_protection;
+  u.table_class = table_class;
+  u.stream = stream;
+  u.sse = sse;
+  auto r = db.updateTable(*name, u);
+  if (!r.ok()) throwStatus(r.status());
+  return describeResponse("TableDescription", *r, db.options());
+}
+
+}  // namespace fdyno::api

@@ -1,0 +1,76 @@
+// Catalog: table metadata stored in kv, with an in-process cache.
+//
+// Contract:
+// - The kv store is the truth (keys in engine/storage_keys.h). The cache maps
+//   a table name to an immutable TableInfo snapshot; it is only a hint.
+// - resolve() validates the hint inside the caller's transaction by reading
+//   the 16-byte table handle (id, generation) under the name key and comparing
+//   it with the cached one. That read also enters the transaction's read
+//   conflict set, so a concurrent DeleteTable/UpdateTable (in this process or
+//   another one sharing the store) makes the caller's commit conflict and
+//   retry, and the retry sees the new definition. Only on a mismatch is the
+//   full definition read and decoded.
+// - Thread safety: all methods may be called concurrently. Lookups take a
+//   shared lock only long enough to copy a shared_ptr; TableInfo is immutable.
+// - Errors: kNotFound (message set by the caller's layer), kCorruption, kv errors.
+#pragma once
+
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/status.h"
+#include "engine/table_definition.h"
+#include "kv/kv.h"
+
+namespace fdyno::engine {
+
+// One version of a table's definition plus keys precomputed for the hot path.
+struct TableInfo {
+  TableDefinition def;
+  std::string handle;          // encodeTableHandle(id, generation)
+  std::string item_prefix;     // 02 <id> 00
+  std::string item_count_key;
+  std::string size_bytes_key;
+
+  explicit TableInfo(TableDefinition d);
+};
+
+using TableRef = std::shared_ptr<const TableInfo>;
+
+class Catalog {
+ public:
+  Catalog() = default;
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
+  // The current definition of `name` as seen by `txn`, or nullptr if there is
+  // no such table. See the contract above for how the cache is validated.
+  [[nodiscard]] Result<TableRef> resolve(kv::Transaction& txn, std::string_view name);
+
+  // Reads the definition bypassing the cache (control-plane operations).
+  [[nodiscard]] Result<TableRef> load(kv::Transaction& txn, std::string_view name);
+
+  // Writes `def` (name key + meta key) in `txn`. Callers bump def.generation.
+  static void store(kv::Transaction& txn, const TableDefinition& def);
+  // Removes the catalog keys of `def` in `txn` (not its data).
+  static void erase(kv::Transaction& txn, const TableDefinition& def);
+
+  // Cache maintenance after a successful commit.
+  void remember(TableRef info);
+  void forget(std::string_view name);
+
+ private:
+  TableRef cached(std::string_view name) const;
+
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, TableRef, NameHash, std::equal_to<>> cache_;
+};
+
+}  // namespace fdyno::engine

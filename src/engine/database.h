@@ -1,0 +1,146 @@
+// Database: fdyno's engine. Tables (a catalog in kv) and their items.
+//
+// Contract:
+// - Does not own the kv::Store; the store must outlive the Database.
+// - Thread safety: every method may be called from many threads at once.
+//   Item operations take no process-wide lock: the catalog cache is read
+//   under a shared lock and each operation is one kv transaction.
+// - Several fdyno processes may share one store: every item operation
+//   validates the cached table definition inside its own transaction (see
+//   engine/catalog.h), so it never writes into a deleted or changed table.
+// - Tables are usable as soon as createTable() returns (no CREATING phase in
+//   practice; the CreateTable answer still says CREATING, like DynamoDB).
+// - Errors (Status codes) and the api exception they become:
+//     kNotFound        ResourceNotFoundException (message is DynamoDB's text)
+//     kAlreadyExists   ResourceInUseException
+//     kInvalidArgument ValidationException (message is DynamoDB's text)
+//     others           InternalServerError
+//   Names, key schemas etc. are validated by the api layer before they get
+//   here; the engine checks what needs the stored state (key types against
+//   the table schema, deletion protection, unchanged throughput...).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/catalog.h"
+#include "engine/item_key.h"
+#include "engine/stored_item.h"
+#include "engine/table_definition.h"
+#include "kv/kv.h"
+#include "model/attribute_value.h"
+
+namespace fdyno::engine {
+
+struct DatabaseOptions {
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+};
+
+enum class TableStatus { kCreating, kActive, kUpdating, kDeleting };
+std::string_view tableStatusName(TableStatus s);
+
+struct TableDescription {
+  TableRef table;
+  TableStatus status = TableStatus::kActive;
+  int64_t item_count = 0;
+  int64_t size_bytes = 0;
+};
+
+struct ListTablesResult {
+  std::vector<std::string> names;
+  std::optional<std::string> last_evaluated;  // set when more names follow
+};
+
+// UpdateTable: absent fields stay as they are.
+struct TableUpdate {
+  std::optional<BillingMode> billing_mode;
+  std::optional<Throughput> throughput;
+  std::optional<bool> deletion_protection;
+  std::optional<TableClass> table_class;
+  std::optional<StreamSpec> stream;
+  std::optional<SseSpec> sse;
+};
+
+struct ReadResult {
+  TableRef table;
+  std::optional<model::Item> item;
+  size_t size = 0;  // DynamoDB size of the item read, 0 if none
+};
+
+// The write path shared by PutItem, DeleteItem and (later) UpdateItem,
+// conditions and transactions: read the old item, decide, write, all in one
+// kv transaction.
+enum class WriteOp { kKeep, kPut, kDelete };
+
+struct WritePlan {
+  WriteOp op = WriteOp::kKeep;
+  // kPut: the new item. Either points at caller-owned memory that outlives
+  // the call (PutItem's parsed request) or at `owned` (UpdateItem).
+  const model::Item* item = nullptr;
+  model::Item owned;
+  // DynamoDB size of *item if the decider already knows it; 0 = compute.
+  size_t item_size = 0;
+  // Decode the old item (if any) and hand it back in WriteResult::old_item.
+  bool return_old = false;
+};
+
+// Called inside the transaction, possibly more than once (a conflicted
+// attempt is retried from the start), so it must not consume its inputs.
+// A non-OK Status abandons the write and is returned as is (e.g. a failed
+// condition).
+using WriteDecider = std::function<Status(const TableInfo& table, StoredItem& old, WritePlan& plan)>;
+
+struct WriteResult {
+  TableRef table;
+  WriteOp op = WriteOp::kKeep;
+  bool old_existed = false;
+  size_t old_size = 0;
+  size_t new_size = 0;
+  std::optional<model::Item> old_item;  // when plan.return_old and the item existed
+};
+
+class Database {
+ public:
+  Database(kv::Store& store, DatabaseOptions opts);
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const DatabaseOptions& options() const { return opts_; }
+
+  // --- control plane (engine/table_ops.cc) ---
+  // `def` carries the client's choices; id, generation, uuid and times are
+  // assigned here. kAlreadyExists "Table already exists: NAME".
+  [[nodiscard]] Result<TableDescription> createTable(TableDefinition def);
+  [[nodiscard]] Result<TableDescription> describeTable(std::string_view name);
+  // Names in DynamoDB order (byte order), starting after `exclusive_start`.
+  [[nodiscard]] Result<ListTablesResult> listTables(std::string_view exclusive_start, size_t limit);
+  [[nodiscard]] Result<TableDescription> deleteTable(std::string_view name);
+  [[nodiscard]] Result<TableDescription> updateTable(std::string_view name, const TableUpdate& update);
+
+  // --- items (engine/item_ops.cc) ---
+  // kNotFound "Requested resource not found" for a missing table.
+  [[nodiscard]] Result<ReadResult> getItem(std::string_view table, const model::Item& key, bool consistent);
+  [[nodiscard]] Result<WriteResult> writeItem(std::string_view table, const model::Item& key_attrs,
+                                              KeySource source, const WriteDecider& decide);
+  // `item_size` = model::itemSize(item), already checked against the limit.
+  [[nodiscard]] Result<WriteResult> putItem(std::string_view table, const model::Item& item, size_t item_size,
+                                            bool return_old);
+  [[nodiscard]] Result<WriteResult> deleteItem(std::string_view table, const model::Item& key, bool return_old);
+
+  // The catalog, for tests and for later operation families (Query, Scan).
+  Catalog& catalog() { return catalog_; }
+
+ private:
+  [[nodiscard]] Status readCounters(kv::Transaction& txn, const TableInfo& t, TableDescription* out);
+
+  kv::Store& store_;
+  DatabaseOptions opts_;
+  Catalog catalog_;
+};
+
+}  // namespace fdyno::engine

@@ -1,0 +1,46 @@
+// StoredItem: the value stored under an item key, and a lazily decoded view
+// of it used by the write path.
+//
+// Stored value layout (docs/storage-layout.md):
+//   u32 LE  item size by DynamoDB's rules (model/item_size.h)
+//   bytes   model/item_codec.h encoding of the item
+// Keeping the size in front lets writes maintain TableSizeBytes and compute
+// capacity units without decoding the old item.
+//
+// Thread safety: a StoredItem belongs to one transaction attempt (one thread).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "model/attribute_value.h"
+
+namespace fdyno::engine {
+
+void encodeStoredItem(std::string& out, const model::Item& item, size_t item_size);
+// kCorruption if `value` is shorter than its header.
+[[nodiscard]] Status readStoredItemSize(std::string_view value, size_t* size);
+[[nodiscard]] Result<model::Item> decodeStoredItem(std::string_view value);
+
+class StoredItem {
+ public:
+  StoredItem() = default;
+  explicit StoredItem(std::optional<std::string> raw) : raw_(std::move(raw)) {}
+
+  bool exists() const { return raw_.has_value(); }
+  // DynamoDB size of the item; 0 when absent.
+  size_t size() const;
+  // The decoded item (decoded on first call); nullptr when absent.
+  [[nodiscard]] Result<const model::Item*> item();
+  // Moves the decoded item out (after item() succeeded), else nullopt.
+  std::optional<model::Item> takeDecoded() { return std::move(decoded_); }
+
+ private:
+  std::optional<std::string> raw_;
+  std::optional<model::Item> decoded_;
+};
+
+}  // namespace fdyno::engine
