@@ -34,6 +34,8 @@ struct ServerOptions {
   uint16_t port = 8000;  // 0 picks a free port; see Server::port()
   int threads = 0;       // 0 = number of cores
   size_t max_body_bytes = 16 * 1024 * 1024;
+  // A keep-alive connection with no request for this long is closed.
+  int idle_timeout_seconds = 300;
 };
 
 class Server {

@@ -1,0 +1,240 @@
+#include "http/request_router.h"
+
+#include <charconv>
+#include <chrono>
+#include <exception>
+
+#include "api/api_error.h"
+#include "auth/authenticator.h"
+#include "common/log.h"
+#include "http/compression.h"
+#include "http/wire_headers.h"
+
+namespace fdyno::http {
+namespace {
+
+constexpr std::string_view kAmzJson = "application/x-amz-json-1.0";
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kDynamoPrefix = "DynamoDB_20120810";
+constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810";
+// What DynamoDB (and its CORS-enabled AWS siblings) expose to browsers.
+constexpr std::string_view kExposeHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
+// DynamoDB's answer to anything that is not an API call: HTTP 404 with this
+// exact XML-ish body (dynalite's connection tests, recorded from DynamoDB).
+constexpr std::string_view kNotFoundBody = "<UnknownOperationException/>\n";
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view sv(boost::beast::string_view s) { return std::string_view(s.data(), s.size()); }
+
+std::string_view pathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
+std::string_view queryOf(std::string_view target) {
+  size_t q = target.find('?');
+  return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+}
+
+void notFound(Response& res) {
+  res.result(bhttp::status::not_found);
+  res.body().assign(kNotFoundBody);
+}
+
+void setError(Response& res, const api::ApiError& e) {
+  api::ApiResponse r = api::toResponse(e);
+  res.result(static_cast<unsigned>(r.status));
+  res.body() = std::move(r.body);
+}
+
+}  // namespace
+
+void RequestRouter::route(Request& req, Response& res, RouterScratch& scratch) const {
+  const auto start = std::chrono::steady_clock::now();
+  res = Response{};
+  res.version(req.version());
+  res.result(bhttp::status::ok);
+  const bool has_origin = req.find(bhttp::field::origin) != req.end();
+  bool api = false;
+  int op_index = Metrics::kUnknownOp;
+  switch (req.method()) {
+    case bhttp::verb::options:
+      if (has_origin) {
+        // CORS preflight: echo what the script asks for (test_cors.py).
+        auto h = req.find(bhttp::field::access_control_request_headers);
+        if (h != req.end()) res.set(bhttp::field::access_control_allow_headers, h->value());
+        auto m = req.find(bhttp::field::access_control_request_method);
+        if (m != req.end()) res.set(bhttp::field::access_control_allow_methods, m->value());
+        res.set(bhttp::field::access_control_max_age, "172800");
+      } else {
+        notFound(res);
+      }
+      break;
+    case bhttp::verb::get: {
+      std::string_view path = pathOf(sv(req.target()));
+      if (path == "/") {
+        // DynamoDB answers "healthy: dynamodb.<region>.amazonaws.com"; like
+        // Alternator we name the host the client used (test_health.py).
+        auto host = req.find(bhttp::field::host);
+        res.body() = "healthy: ";
+        res.body() += host != req.end() ? sv(host->value()) : std::string_view("fdyno");
+        res.set(bhttp::field::content_type, "text/plain");
+      } else if (path == "/metrics") {
+        res.body() = metrics_.render();
+        res.set(bhttp::field::content_type, "text/plain; version=0.0.4");
+      } else {
+        notFound(res);
+      }
+      break;
+    }
+    case bhttp::verb::post:
+      api = true;
+      routeApi(req, res, scratch, &op_index);
+      break;
+    default:
+      notFound(res);
+      break;
+  }
+  finish(req, res, scratch, api);
+  if (api) metrics_.record(op_index, res.result_int(), std::chrono::steady_clock::now() - start);
+}
+
+void RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch, int* op_index) const {
+  std::string_view content_type = sv(req[bhttp::field::content_type]);
+  content_type = trim(content_type.substr(0, content_type.find(';')));
+  const bool amz_json = iequals(content_type, kAmzJson);
+  if (!req.body().empty() && !amz_json && !iequals(content_type, kJson)) {
+    notFound(res);
+    return;
+  }
+  // DynamoDB answers in the JSON flavour the client used.
+  res.set(bhttp::field::content_type, amz_json ? kAmzJson : kJson);
+
+  std::string_view target = sv(req["X-Amz-Target"]);
+  size_t dot = target.find('.');
+  std::string_view prefix = target.substr(0, dot);
+  std::string_view op = dot == std::string_view::npos ? std::string_view{} : target.substr(dot + 1);
+  if ((prefix != kDynamoPrefix && prefix != kStreamsPrefix) || op.empty() ||
+      op.find('.') != std::string_view::npos) {
+    setError(res, api::ApiError::unknownOperation());
+    return;
+  }
+  *op_index = Metrics::operationIndex(op);
+
+  if (auth_ != nullptr) {
+    std::vector<auth::Header>& headers = scratch.auth_headers;
+    headers.clear();
+    for (const auto& f : req) headers.push_back({sv(f.name_string()), sv(f.value())});
+    std::string_view full_target = sv(req.target());
+    auth::AuthRequest ar{sv(req.method_string()), pathOf(full_target), queryOf(full_target), headers,
+                         req.body(), {}};
+    if (auto failure = auth_->verify(ar)) {
+      setError(res, api::ApiError(std::move(failure->type), std::move(failure->message), 400));
+      return;
+    }
+  }
+
+  std::string_view body = req.body();
+  auto ce = req.find(bhttp::field::content_encoding);
+  if (ce != req.end()) {
+    BodyEncoding enc;
+    if (!parseContentEncoding(sv(ce->value()), &enc)) {
+      // DynamoDB: HTTP 500 (test_garbage_content_encoding).
+      setError(res, api::ApiError::internal("Unsupported Content-Encoding: " + std::string(sv(ce->value()))));
+      return;
+    }
+    if (enc != BodyEncoding::kIdentity) {
+      switch (inflateBody(body, enc, opts_.max_body_bytes, scratch.inflated)) {
+        case InflateResult::kOk:
+          body = scratch.inflated;
+          break;
+        case InflateResult::kTooLarge:
+          res.result(bhttp::status::payload_too_large);
+          res.body().clear();
+          return;
+        case InflateResult::kUnsupportedEncoding:
+        case InflateResult::kCorrupt:
+          // DynamoDB answers a broken gzip body with HTTP 500 too.
+          setError(res, api::ApiError::internal("Failed to decompress the request body"));
+          return;
+      }
+    }
+  }
+
+  api::ApiResponse out;
+  try {
+    out = handler_(op, body);
+  } catch (const api::ApiError& e) {
+    out = api::toResponse(e);
+  } catch (const std::exception& e) {
+    log::error(std::string("http: handler threw: ") + e.what());
+    out = api::toResponse(api::ApiError::internal("Internal server error"));
+  } catch (...) {
+    log::error("http: handler threw a non-exception");
+    out = api::toResponse(api::ApiError::internal("Internal server error"));
+  }
+  res.result(static_cast<unsigned>(out.status));
+  res.body() = std::move(out.body);
+}
+
+void RequestRouter::finish(const Request& req, Response& res, RouterScratch& scratch, bool api) const {
+  if (api && res.body().size() >= kResponseCompressionThreshold) {
+    auto ae = req.find(bhttp::field::accept_encoding);
+    if (ae != req.end()) {
+      BodyEncoding enc = chooseResponseEncoding(sv(ae->value()));
+      if (enc != BodyEncoding::kIdentity && compressBody(res.body(), enc, scratch.compressed)) {
+        res.body().swap(scratch.compressed);  // keep both buffers' capacity
+        res.set(bhttp::field::content_encoding, enc == BodyEncoding::kGzip ? "gzip" : "deflate");
+      }
+    }
+  }
+  RequestId id = newRequestId();
+  res.set("x-amzn-RequestId", std::string_view(id.data(), id.size()));
+  char crc[16];
+  auto [end, ec] = std::to_chars(crc, crc + sizeof crc, crc32Of(res.body()));
+  res.set("x-amz-crc32", std::string_view(crc, static_cast<size_t>(end - crc)));
+  res.set(bhttp::field::date, httpDateNow());
+  res.set(bhttp::field::server, "Server");
+  if (req.find(bhttp::field::origin) != req.end()) {
+    res.set(bhttp::field::access_control_allow_origin, "*");
+    res.set(bhttp::field::access_control_expose_headers, kExposeHeaders);
+  }
+  res.keep_alive(req.keep_alive() && res.result() != bhttp::status::payload_too_large);
+  res.prepare_payload();
+}
+
+void RequestRouter::tooLarge(const Request& req, Response& res) const {
+  res = Response{};
+  res.version(req.version());
+  res.result(bhttp::status::payload_too_large);
+  RouterScratch unused;
+  finish(req, res, unused, /*api=*/false);
+  res.keep_alive(false);
+  std::string_view target = sv(req["X-Amz-Target"]);
+  size_t dot = target.find('.');
+  int op = dot == std::string_view::npos ? Metrics::kUnknownOp : Metrics::operationIndex(target.substr(dot + 1));
+  metrics_.record(op, 413, std::chrono::nanoseconds(0));
+}
+
+void RequestRouter::badRequest(Response& res) const {
+  res = Response{};
+  res.version(11);
+  res.result(bhttp::status::bad_request);
+  Request empty;
+  RouterScratch unused;
+  finish(empty, res, unused, /*api=*/false);
+  res.keep_alive(false);
+}
+
+}  // namespace fdyno::http

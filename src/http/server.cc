@@ -1,0 +1,129 @@
+#include "http/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "common/log.h"
+#include "http/connection.h"
+#include "http/metrics.h"
+#include "http/request_router.h"
+
+namespace fdyno::http {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct Server::Impl {
+  Impl(ServerOptions o, RequestHandler handler, auth::Authenticator* auth)
+      : opts(std::move(o)),
+        threads(opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency())),
+        ioc(std::make_unique<net::io_context>(static_cast<int>(threads))),
+        router(opts, std::move(handler), auth, metrics),
+        ctx{router, registry, opts.max_body_bytes, std::chrono::seconds(opts.idle_timeout_seconds)},
+        acceptor(net::make_strand(*ioc)) {}
+
+  ~Impl() {
+    // Connections still queued in the io_context (run() never called, or
+    // never drained) refer to the registry and metrics: destroy them first,
+    // while those members are alive; sockets before their io_context.
+    work.reset();
+    acceptor.reset();
+    ioc.reset();
+  }
+
+  void accept() {
+    acceptor->async_accept(net::make_strand(*ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
+      if (ec) {
+        // E.g. EMFILE: log, and keep accepting (the backlog keeps the client).
+        log::warn("http: accept failed: " + ec.message());
+      } else {
+        auto conn = std::make_shared<Connection>(std::move(socket), ctx);
+        if (registry.add(conn)) conn->start();
+      }
+      accept();
+    });
+  }
+
+  ServerOptions opts;
+  unsigned threads;
+  std::unique_ptr<net::io_context> ioc;
+  Metrics metrics;
+  RequestRouter router;
+  ConnectionRegistry registry;
+  ConnectionContext ctx;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  uint16_t bound_port = 0;
+  std::atomic<bool> stopped{false};
+};
+
+Server::Server(ServerOptions opts, RequestHandler handler, auth::Authenticator* auth)
+    : impl_(std::make_unique<Impl>(std::move(opts), std::move(handler), auth)) {}
+
+Server::~Server() { stop(); }
+
+bool Server::listen(std::string* error) {
+  boost::system::error_code ec;
+  auto addr = net::ip::make_address(impl_->opts.host, ec);
+  if (ec) {
+    if (error) *error = "invalid listen address '" + impl_->opts.host + "': " + ec.message();
+    return false;
+  }
+  tcp::endpoint ep(addr, impl_->opts.port);
+  auto& a = *impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    if (error) *error = "cannot listen on " + impl_->opts.host + ":" + std::to_string(impl_->opts.port) + ": " + ec.message();
+    boost::system::error_code ignored;
+    a.close(ignored);
+    return false;
+  }
+  impl_->bound_port = a.local_endpoint().port();
+  impl_->work.emplace(net::make_work_guard(*impl_->ioc));
+  impl_->accept();
+  return true;
+}
+
+uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::run() {
+  std::vector<std::thread> extra;
+  extra.reserve(impl_->threads - 1);
+  auto body = [this] {
+    for (;;) {
+      try {
+        impl_->ioc->run();
+        return;
+      } catch (const std::exception& e) {
+        // A handler threw past the router (a bug): keep serving.
+        log::error(std::string("http: worker caught: ") + e.what());
+      }
+    }
+  };
+  for (unsigned i = 1; i < impl_->threads; ++i) extra.emplace_back(body);
+  body();
+  for (auto& t : extra) t.join();
+}
+
+void Server::stop() {
+  if (impl_->stopped.exchange(true)) return;
+  // Stop accepting (on the acceptor's strand), then let every connection
+  // finish what it is handling; run() returns when the last one has closed.
+  net::post(impl_->acceptor->get_executor(), [impl = impl_.get()] {
+    boost::system::error_code ec;
+    impl->acceptor->close(ec);
+  });
+  impl_->registry.stopAll();
+  impl_->work.reset();
+}
+
+}  // namespace fdyno::http
