@@ -26,7 +26,7 @@
 namespace fdyno::cli {
 namespace {
 
-int serve(ServeConfig cfg) {
+int runServe(ServeConfig cfg) {
   auto t0 = std::chrono::steady_clock::now();
   std::string err;
   if (!finalize(cfg, &err)) {
@@ -182,5 +182,5 @@ int main(int argc, char** argv) {
   if (o_region->count()) flags.region = region;
   if (o_account->count()) flags.account_id = account;
   applyLayer(cfg, flags);
-  return serve(cfg);
+  return runServe(cfg);
 }

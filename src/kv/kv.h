@@ -14,11 +14,23 @@
 //   the range actually read to the transaction's read-conflict set. commit()
 //   fails with StatusCode::kConflict if any key in that set was written by a
 //   transaction that committed after this one's read version. This gives
-//   serializability. A conflicted transaction has no effect; the caller starts
+//   serializability. (A read answered entirely by the transaction's own
+//   buffered set/clear/clearRange needs no conflict, so none is added.)
+//   A conflicted transaction has no effect; the caller starts
 //   over with a new transaction (see runTransaction below).
 // - Writes are buffered in the transaction and applied atomically at commit.
-// - commit() of a transaction with no writes validates its reads and returns
-//   the read version; it writes nothing.
+// - commit() of a transaction with no writes returns the read version; it
+//   writes nothing and never conflicts (all its reads come from one snapshot,
+//   so it is serializable at its read version).
+// - Validation errors: an empty key, or a key in the reserved 0xFF space, makes
+//   get() return kInvalidArgument; the void writers (set, clear, atomicAdd,
+//   setVersionstampedKey) remember the first such error and commit() returns it
+//   without writing anything. Ranges (getRange, clearRange,
+//   addReadConflictRange) are silently cut at 0xFF, so reserved keys are never
+//   seen or cleared. An inverted range (begin >= end) is empty, not an error.
+// - After commit() (successful or not) the transaction is finished: further
+//   reads and commit() return kInvalidArgument "transaction already committed".
+// - Every Transaction must be destroyed before its Store.
 // - commit() returns the commit version: a number that strictly increases with
 //   commit order across the whole store. Versionstamped keys get this number
 //   (plus the order within the transaction) substituted at commit.
@@ -60,6 +72,7 @@ struct RangeOptions {
 struct RangeResult {
   std::vector<KeyValue> pairs;
   // True if the range holds more pairs beyond those returned (a limit was hit).
+  // Exact: false when a limit was reached but nothing is left.
   bool more = false;
 };
 
@@ -90,10 +103,14 @@ class Transaction {
   // Adds `delta` to the little-endian signed 64-bit integer stored at `key`
   // (an absent key counts as 0), applied at commit. Like FoundationDB's ADD
   // mutation it adds no read conflict, so concurrent adders never conflict:
-  // used for counters such as a table's item count and size.
+  // used for counters such as a table's item count and size. The result is
+  // always 8 bytes; a stored value of another length is zero-extended or
+  // truncated first. Overflow wraps (two's complement).
   virtual void atomicAdd(std::string_view key, int64_t delta) = 0;
 
   // Writes key = prefix + versionstamp + suffix at commit (see kVersionstampSize).
+  // Such keys are not visible to this transaction's own reads, and are applied
+  // after its other writes. At most 65536 per transaction (2-byte order).
   virtual void setVersionstampedKey(std::string_view prefix, std::string_view suffix,
                                     std::string_view value) = 0;
 

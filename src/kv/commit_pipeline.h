@@ -1,0 +1,78 @@
+// commit_pipeline.h: group commit. Validates, orders and applies the commits
+// of all transactions of one store.
+//
+// Design (docs/kv.md has the long form):
+// - Committers enqueue a CommitRequest and wait. Whoever finds no leader
+//   active becomes the leader: it takes the whole queue as one group,
+//   validates each request in queue order against the conflict log (a
+//   request also conflicts with an earlier request of the same group, because
+//   accepted writes enter the log immediately), assigns strictly increasing
+//   versions, resolves atomicAdds and versionstamps, and hands the group to
+//   the backend as ONE atomic batch (one fsync under kSync). Then it wakes
+//   everyone; a waiter whose request is still queued becomes the next leader.
+// - While a leader syncs, new committers queue up and share the next sync:
+//   this is what makes kSync throughput scale with concurrency.
+// - Readers never touch this class; they read published versions only.
+//
+// Thread safety: commit() is safe from any number of threads. The tracker and
+// version counter are touched only by the current leader.
+// Errors: kConflict (validation failed), kIOError/kCorruption from the
+// backend (every request of the failed group gets it), kBusy after close().
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "common/status.h"
+#include "kv/backend.h"
+#include "kv/conflict_tracker.h"
+#include "kv/kv.h"
+#include "kv/read_version_registry.h"
+#include "kv/write_buffer.h"
+
+namespace fdyno::kv {
+
+struct CommitRequest {
+  uint64_t read_version = 0;
+  const ReadConflicts* reads = nullptr;
+  const WriteBuffer* writes = nullptr;
+  // Filled by the leader.
+  Status status;
+  uint64_t version = 0;
+  bool done = false;  // guarded by CommitPipeline::mu_
+};
+
+class CommitPipeline {
+ public:
+  // `backend` and `registry` must outlive the pipeline.
+  CommitPipeline(Backend& backend, ReadVersionRegistry& registry, DurabilityMode durability);
+  CommitPipeline(const CommitPipeline&) = delete;
+  CommitPipeline& operator=(const CommitPipeline&) = delete;
+
+  // Blocks until the request's group is applied (or rejected).
+  [[nodiscard]] Result<uint64_t> commit(CommitRequest& request);
+
+  // Further commits fail with kBusy; waits for the running group to finish.
+  void close();
+
+ private:
+  void processGroup(const std::vector<CommitRequest*>& group);
+
+  Backend& backend_;
+  ReadVersionRegistry& registry_;
+  const bool sync_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<CommitRequest*> queue_;
+  bool leader_active_ = false;
+  bool closed_ = false;
+
+  // Leader-only state.
+  ConflictTracker tracker_;
+  uint64_t last_version_;  // last version handed out (never reused, even on failure)
+};
+
+}  // namespace fdyno::kv

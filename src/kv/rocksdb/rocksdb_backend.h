@@ -1,0 +1,76 @@
+// rocksdb_backend.h: a durable Backend on RocksDB. The only header that names
+// RocksDB types; nothing outside src/kv/rocksdb/ includes it.
+//
+// Contract:
+// - Layout: user keys are stored verbatim; the reserved key
+//   kCommitVersionKey ("\xff\x01version", value: 8-byte big-endian) holds the
+//   last commit version and is written inside every group's WriteBatch, so
+//   versions keep increasing after a restart.
+// - Reads: the leader publishes, after each group's batch, one shared
+//   rocksdb::Snapshot tagged with that group's last version; views hold a
+//   reference to it. A Snapshot taken between two single-writer batches shows
+//   exactly the groups up to its version.
+// - Writes: one WriteBatch per group; WriteOptions.sync = true under kSync
+//   (WAL fsynced before any committer is answered), false under kRelaxed (WAL
+//   written to the OS, survives a process kill but not a machine crash).
+// - Thread safety: as Backend (backend.h). Every view must be destroyed before
+//   the backend (its snapshot is released against the open DB).
+// - Errors: RocksDB failures map to kIOError (kCorruption for corruption),
+//   carrying RocksDB's message.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <rocksdb/db.h>
+
+#include "kv/backend.h"
+
+namespace fdyno::kv {
+
+inline constexpr std::string_view kCommitVersionKey{"\xff\x01version", 9};
+
+// One published read point: a RocksDB snapshot and the commit version it shows.
+// Owns the snapshot: released when the last view drops its reference.
+struct PublishedSnapshot {
+  PublishedSnapshot(rocksdb::DB* d, uint64_t v) : db(d), snapshot(d->GetSnapshot()), version(v) {}
+  ~PublishedSnapshot() { db->ReleaseSnapshot(snapshot); }
+  PublishedSnapshot(const PublishedSnapshot&) = delete;
+  PublishedSnapshot& operator=(const PublishedSnapshot&) = delete;
+
+  rocksdb::DB* const db;
+  const rocksdb::Snapshot* const snapshot;
+  const uint64_t version;
+};
+
+class RocksDbBackend final : public Backend {
+ public:
+  // Opens (creating if missing) the database in `dir`.
+  static Result<std::unique_ptr<RocksDbBackend>> open(const std::string& dir);
+  ~RocksDbBackend() override;
+
+  std::unique_ptr<ReadView> openView() override;
+  uint64_t publishedVersion() const override;
+  Result<std::optional<std::string>> readLatest(std::string_view key) override;
+  Status applyGroup(std::span<const Mutation> mutations, uint64_t last_version, bool sync,
+                    uint64_t oldest_read_version) override;
+  Status flush() override;
+  std::string describe() const override { return "rocksdb at " + dir_; }
+
+ private:
+  RocksDbBackend(std::string dir, std::unique_ptr<rocksdb::DB> db, uint64_t version);
+  void publish(uint64_t version);
+
+  std::string dir_;
+  std::unique_ptr<rocksdb::DB> db_;
+  // Swapped by the leader; copied by begin(). A plain mutex: the critical
+  // section is one shared_ptr copy.
+  mutable std::mutex published_mu_;
+  std::shared_ptr<const PublishedSnapshot> published_;
+};
+
+// Maps a RocksDB status to ours (OK stays OK).
+Status fromRocksDb(const rocksdb::Status& s, std::string_view context);
+
+}  // namespace fdyno::kv
