@@ -13,7 +13,7 @@ PORT=${PORT:-$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0
 DATA=$(mktemp -d)
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
-args=(serve --listen 127.0.0.1:$PORT --log-level warn)
+args=(serve --listen 127.0.0.1:$PORT --log-level warn ${FDYNO_ARGS:-})
 if [ "$BACKEND" = memory ]; then args+=(--in-memory); else args+=(--data-dir "$DATA/db"); fi
 
 # Start-up: time from exec to the first successful health check.
