@@ -1,19 +1,20 @@
 // Control-plane operations: CreateTable, DescribeTable, ListTables,
 // DeleteTable, UpdateTable. Validation order and texts follow DynamoDB as
 // recorded by dynalite's tests and nubo-db/dynamodb-conformance (tier3).
+#include <algorithm>
 #include <unordered_set>
 
 #include "api/handlers.h"
+#include "api/index_request.h"
 #include "api/request.h"
 #include "api/table_description.h"
+#include "api/table_request.h"
 #include "common/json_writer.h"
 #include "engine/database.h"
 
 namespace fdyno::api {
 
 namespace {
-
-constexpr int64_t kMaxCapacityUnits = 1000000000000;  // DynamoDB: "out of bounds" above 10^12
 
 std::string describeResponse(std::string_view member, const engine::TableDescription& d,
                              const engine::DatabaseOptions& opts) {
@@ -22,40 +23,6 @@ std::string describeResponse(std::string_view member, const engine::TableDescrip
   writeTableDescription(w, d, opts);
   w.endObject();
   return w.take();
-}
-
-std::optional<model::AttrType> keyAttrType(std::string_view t) {
-  if (t == "S") return model::AttrType::kS;
-  if (t == "N") return model::AttrType::kN;
-  if (t == "B") return model::AttrType::kB;
-  return std::nullopt;
-}
-
-struct ParsedThroughput {
-  std::optional<int64_t> read, write;
-};
-
-// ProvisionedThroughput {ReadCapacityUnits, WriteCapacityUnits}: both
-// required, both >= 1. DynamoDB lists writeCapacityUnits first.
-std::optional<ParsedThroughput> readThroughput(const RequestObject& req, ConstraintErrors& errors) {
-  auto pt = req.getStruct("ProvisionedThroughput", "ProvisionedThroughput");
-  if (!pt) return std::nullopt;
-  ParsedThroughput t{pt->getLong("ReadCapacityUnits"), pt->getLong("WriteCapacityUnits")};
-  if (!t.write) errors.notNull("provisionedThroughput.writeCapacityUnits");
-  else if (*t.write < 1) errors.valueAtLeast(*t.write, "provisionedThroughput.writeCapacityUnits", 1);
-  if (!t.read) errors.notNull("provisionedThroughput.readCapacityUnits");
-  else if (*t.read < 1) errors.valueAtLeast(*t.read, "provisionedThroughput.readCapacityUnits", 1);
-  return t;
-}
-
-void checkThroughputBounds(const ParsedThroughput& t) {
-  if (t.read && *t.read > kMaxCapacityUnits) {
-    throw ApiError::validation("Given value " + std::to_string(*t.read) + " for ReadCapacityUnits is out of bounds");
-  }
-  if (t.write && *t.write > kMaxCapacityUnits) {
-    throw ApiError::validation("Given value " + std::to_string(*t.write) +
-                               " for WriteCapacityUnits is out of bounds");
-  }
 }
 
 std::optional<engine::BillingMode> readBillingMode(const RequestObject& req, ConstraintErrors& errors) {
@@ -94,12 +61,32 @@ std::optional<engine::StreamSpec> readStreamSpec(const RequestObject& req, Const
   return spec;
 }
 
-void checkStreamSpec(const engine::StreamSpec& spec) {
-  // TODO(streams): confirm DynamoDB's exact texts for these two cases.
+// CreateTable: the view type is required with a stream and forbidden
+// without one. (Real DynamoDB's texts say "UpdateViewType".)
+void checkCreateStreamSpec(const engine::StreamSpec& spec) {
   if (spec.enabled && spec.view_type.empty()) {
     throw ApiError::validation(
-        "One or more parameter values were invalid: You must specify a StreamViewType when enabling a "
-        "DynamoDB stream");
+        "One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType "
+        "is required");
+  }
+  if (!spec.enabled && !spec.view_type.empty()) {
+    throw ApiError::validation(
+        "One or more parameter values were invalid: Table is being created with a stream disabled, "
+        "UpdateViewType should not be specified");
+  }
+}
+
+// UpdateTable: the same rule, UpdateTable's texts. Whether the table already
+// has a stream is checked by the engine.
+void checkUpdateStreamSpec(const engine::StreamSpec& spec) {
+  if (spec.enabled && spec.view_type.empty()) {
+    throw ApiError::validation(
+        "One or more parameter values were invalid: If stream is being enabled then UpdateViewType is required");
+  }
+  if (!spec.enabled && !spec.view_type.empty()) {
+    throw ApiError::validation(
+        "One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be "
+        "specified");
   }
 }
 
@@ -115,15 +102,6 @@ std::optional<engine::SseSpec> readSse(const RequestObject& req, ConstraintError
   }
   if (auto k = s->getString("KMSMasterKeyId")) spec.kms_key = std::string(*k);
   return spec;
-}
-
-std::string joinNames(const std::vector<std::string>& names) {
-  std::string s = "[";
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i) s += ", ";
-    s += names[i];
-  }
-  return s + "]";
 }
 
 }  // namespace
@@ -157,39 +135,11 @@ std::string createTable(engine::Database& db, simdjson::dom::object body) {
   }
   checkCreateTableName(name, errors);
   auto billing = readBillingMode(req, errors);
-  auto throughput = readThroughput(req, errors);
+  auto throughput = readThroughput(req, "", errors);
 
-  struct RawKey {
-    std::optional<std::string_view> name, type;
-  };
-  std::vector<RawKey> key_schema;
-  auto ks = req.getList("KeySchema");
-  if (!ks) {
-    errors.notNull("keySchema");
-  } else {
-    size_t i = 0;
-    for (auto e : *ks) {
-      ++i;
-      RequestObject k = asListStruct(e, "KeySchemaElement");
-      RawKey rk{k.getString("AttributeName"), k.getString("KeyType")};
-      std::string path = "keySchema." + std::to_string(i) + ".member.";
-      if (!rk.name) errors.notNull(path + "attributeName");
-      if (!rk.type) errors.notNull(path + "keyType");
-      else if (*rk.type != "HASH" && *rk.type != "RANGE") errors.enumValue(*rk.type, path + "keyType", "[HASH, RANGE]");
-      key_schema.push_back(rk);
-    }
-    if (key_schema.empty()) errors.lengthAtLeast("[]", "keySchema", 1);
-    if (key_schema.size() > 2) {
-      std::string repr = "[";
-      for (size_t j = 0; j < key_schema.size(); ++j) {
-        if (j) repr += ", ";
-        repr += "KeySchemaElement(attributeName=" + std::string(key_schema[j].name.value_or("null")) +
-                ", keyType=" + std::string(key_schema[j].type.value_or("null")) + ")";
-      }
-      repr += "]";
-      errors.lengthAtMost(repr, "keySchema", 2);
-    }
-  }
+  auto key_schema_read = readKeySchema(req, "KeySchema", "keySchema", /*check_key_type=*/true, 2, errors);
+  auto lsis = readIndexes(req, engine::IndexKind::kLocal, errors);
+  auto gsis = readIndexes(req, engine::IndexKind::kGlobal, errors);
   auto table_class = readTableClass(req, errors);
   auto stream = readStreamSpec(req, errors);
   auto sse = readSse(req, errors);
@@ -231,6 +181,15 @@ std::string createTable(engine::Database& db, simdjson::dom::object body) {
   }
   std::vector<std::string> def_names;
   for (const auto& d : defs) def_names.emplace_back(*d.name);
+  // AttributeDefinitions is a list, but names must be unique (which type
+  // would apply otherwise?).
+  for (size_t i = 0; i < def_names.size(); ++i) {
+    if (std::find(def_names.begin(), def_names.begin() + static_cast<std::ptrdiff_t>(i), def_names[i]) !=
+        def_names.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw ApiError::validation("Attribute Name is duplicated: " + def_names[i]);
+    }
+  }
+  const std::vector<RawKeyElement>& key_schema = *key_schema_read;
   std::vector<std::string> key_names;
   for (const auto& k : key_schema) key_names.emplace_back(*k.name);
   if (key_names.size() > def_names.size()) {
@@ -253,16 +212,12 @@ std::string createTable(engine::Database& db, simdjson::dom::object body) {
   if (key_schema.size() == 2 && *key_schema[1].type != "RANGE") {
     throw ApiError::validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
   }
-  bool has_indexes = req.has("LocalSecondaryIndexes") || req.has("GlobalSecondaryIndexes");
+  bool has_indexes = lsis.has_value() || gsis.has_value();
   if (!has_indexes && key_names.size() != def_names.size()) {
     throw ApiError::validation(
         "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match "
         "number of attributes defined in AttributeDefinitions");
   }
-  // TODO(indexes): parse, validate and store LSI/GSI definitions once index
-  // maintenance exists (engine/storage_keys.h reserves their key space).
-  rejectUnsupported(req, "CreateTable", {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"});
-  if (stream) checkStreamSpec(*stream);
 
   engine::TableDefinition def;
   def.name = std::string(*name);
@@ -275,6 +230,8 @@ std::string createTable(engine::Database& db, simdjson::dom::object body) {
   def.hash_key = {key_names[0], typeOf(key_names[0])};
   if (key_names.size() == 2) def.range_key = engine::KeyAttribute{key_names[1], typeOf(key_names[1])};
   for (const auto& d : defs) def.attribute_definitions.push_back({std::string(*d.name), *keyAttrType(*d.type)});
+  if (has_indexes) checkAndBuildIndexes(lsis, gsis, on_demand, def);
+  if (stream) checkCreateStreamSpec(*stream);
   def.billing_mode = on_demand ? engine::BillingMode::kPayPerRequest : engine::BillingMode::kProvisioned;
   def.billing_mode_explicit = billing.has_value();
   if (!on_demand) def.throughput = {*throughput->read, *throughput->write};
@@ -345,7 +302,7 @@ std::string updateTable(engine::Database& db, simdjson::dom::object body) {
   auto name = req.getString("TableName");
   ConstraintErrors errors;
   checkExistingTableName(name, errors);
-  auto throughput = readThroughput(req, errors);
+  auto throughput = readThroughput(req, "", errors);
   auto billing = readBillingMode(req, errors);
   auto table_class = readTableClass(req, errors);
   auto stream = readStreamSpec(req, errors);
@@ -370,7 +327,7 @@ std::string updateTable(engine::Database& db, simdjson::dom::object body) {
   // TODO(indexes, global tables): GSI creation/deletion and replicas.
   if (any_gsi_update) rejectUnsupported(req, "UpdateTable", {"GlobalSecondaryIndexUpdates"});
   rejectUnsupported(req, "UpdateTable", {"ReplicaUpdates"});
-  if (stream) checkStreamSpec(*stream);
+  if (stream) checkUpdateStreamSpec(*stream);
 
   engine::TableUpdate u;
   u.billing_mode = billing;

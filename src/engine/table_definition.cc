@@ -1,94 +1,18 @@
 #include "engine/table_definition.h"
 
-#include <cstring>
+#include "engine/byte_codec.h"
 
 namespace fdyno::engine {
 
 namespace {
 
-// Format 1. Fields in the order of encodeTableDefinition(); integers are
-// fixed-width little-endian, strings are u32 length + bytes, doubles are their
-// IEEE-754 bits as u64.
-constexpr uint8_t kFormatVersion = 1;
-
-class ByteWriter {
- public:
-  explicit ByteWriter(std::string& out) : out_(out) {}
-  void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void u32(uint32_t v) {
-    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-  }
-  void u64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-  }
-  void i64(int64_t v) { u64(static_cast<uint64_t>(v)); }
-  void f64(double v) {
-    uint64_t bits;
-    std::memcpy(&bits, &v, sizeof bits);
-    u64(bits);
-  }
-  void str(std::string_view s) {
-    u32(static_cast<uint32_t>(s.size()));
-    out_.append(s);
-  }
-  void boolean(bool b) { u8(b ? 1 : 0); }
-
- private:
-  std::string& out_;
-};
-
-class ByteReader {
- public:
-  explicit ByteReader(std::string_view in) : in_(in) {}
-  bool atEnd() const { return in_.empty(); }
-  bool ok() const { return ok_; }
-  uint8_t u8() {
-    if (!need(1)) return 0;
-    uint8_t v = static_cast<uint8_t>(in_[0]);
-    in_.remove_prefix(1);
-    return v;
-  }
-  uint32_t u32() {
-    if (!need(4)) return 0;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<uint8_t>(in_[i])) << (8 * i);
-    in_.remove_prefix(4);
-    return v;
-  }
-  uint64_t u64() {
-    if (!need(8)) return 0;
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(in_[i])) << (8 * i);
-    in_.remove_prefix(8);
-    return v;
-  }
-  int64_t i64() { return static_cast<int64_t>(u64()); }
-  double f64() {
-    uint64_t bits = u64();
-    double v;
-    std::memcpy(&v, &bits, sizeof v);
-    return v;
-  }
-  std::string str() {
-    uint32_t n = u32();
-    if (!need(n)) return {};
-    std::string s(in_.substr(0, n));
-    in_.remove_prefix(n);
-    return s;
-  }
-  bool boolean() { return u8() != 0; }
-
- private:
-  bool need(size_t n) {
-    if (!ok_ || in_.size() < n) {
-      ok_ = false;
-      return false;
-    }
-    return true;
-  }
-  std::string_view in_;
-  bool ok_ = true;
-};
+// Format 2 = format 1 + the secondary index section at the end. Fields in
+// the order of encodeTableDefinition(); primitives in engine/byte_codec.h.
+// Format 1 (before indexes) still decodes, as a table without indexes. A
+// format-1 binary rejects format 2 instead of silently dropping the indexes
+// (which would make it write items without maintaining them).
+constexpr uint8_t kFormatVersion = 2;
+constexpr uint8_t kOldestReadableVersion = 1;
 
 bool isKeyType(uint8_t t) {
   return t == static_cast<uint8_t>(model::AttrType::kS) || t == static_cast<uint8_t>(model::AttrType::kN) ||
@@ -150,13 +74,19 @@ std::string encodeTableDefinition(const TableDefinition& d) {
   w.boolean(d.sse.enabled);
   w.str(d.sse.sse_type);
   w.str(d.sse.kms_key);
+  // Format 2: secondary indexes.
+  w.u16(d.last_index_number);
+  w.u32(static_cast<uint32_t>(d.global_indexes.size()));
+  for (const auto& i : d.global_indexes) encodeIndexDefinition(w, i);
+  w.u32(static_cast<uint32_t>(d.local_indexes.size()));
+  for (const auto& i : d.local_indexes) encodeIndexDefinition(w, i);
   return out;
 }
 
 Result<TableDefinition> decodeTableDefinition(std::string_view bytes) {
   ByteReader r(bytes);
   uint8_t version = r.u8();
-  if (!r.ok() || version != kFormatVersion) {
+  if (!r.ok() || version < kOldestReadableVersion || version > kFormatVersion) {
     return Status::Corruption("table definition: unknown format version");
   }
   TableDefinition d;
@@ -214,8 +144,30 @@ Result<TableDefinition> decodeTableDefinition(std::string_view bytes) {
   d.sse.sse_type = r.str();
   d.sse.kms_key = r.str();
   if (!r.ok()) return Status::Corruption("table definition: truncated");
+  if (version >= 2) {
+    d.last_index_number = r.u16();
+    for (auto* list : {&d.global_indexes, &d.local_indexes}) {
+      n = r.u32();
+      if (n > kMaxGlobalIndexes) return Status::Corruption("table definition: too many indexes");
+      list->reserve(n);
+      for (uint32_t i = 0; i < n; ++i) {
+        FDYNO_ASSIGN_OR_RETURN(auto index, decodeIndexDefinition(r));
+        list->push_back(std::move(index));
+      }
+    }
+    if (!r.ok()) return Status::Corruption("table definition: truncated");
+  }
   // Later formats append fields here; a shorter record simply keeps defaults.
   return d;
+}
+
+const IndexDefinition* TableDefinition::findIndex(std::string_view index_name) const {
+  for (const auto* list : {&global_indexes, &local_indexes}) {
+    for (const auto& i : *list) {
+      if (i.name == index_name) return &i;
+    }
+  }
+  return nullptr;
 }
 
 std::string tableArn(std::string_view region, std::string_view account, std::string_view table) {

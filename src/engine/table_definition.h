@@ -5,9 +5,10 @@
 //   the catalog (engine/catalog.h) as std::shared_ptr<const TableInfo>.
 // - encodeTableDefinition()/decodeTableDefinition() are the on-disk form of
 //   the catalog (docs/storage-layout.md). The encoding is versioned: a leading
-//   format byte, then fields in a fixed order. New fields are appended at the
-//   end and decoders treat a missing tail as defaults. Enum values below are
-//   written to disk: DO NOT CHANGE them.
+//   format byte (2 since secondary indexes; format 1 records still decode),
+//   then fields in a fixed order. New fields are appended at the end and
+//   decoders treat a missing tail as defaults. Enum values below are written
+//   to disk: DO NOT CHANGE them.
 // - decodeTableDefinition() returns kCorruption if the bytes do not decode.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "engine/index_definition.h"
 #include "model/attribute_value.h"
 
 namespace fdyno::engine {
@@ -29,19 +31,9 @@ enum class TableClass : uint8_t { kStandard = 0, kStandardInfrequentAccess = 1 }
 std::string_view billingModeName(BillingMode m);   // "PROVISIONED", "PAY_PER_REQUEST"
 std::string_view tableClassName(TableClass c);     // "STANDARD", "STANDARD_INFREQUENT_ACCESS"
 
-struct KeyAttribute {
-  std::string name;
-  model::AttrType type = model::AttrType::kS;  // S, N or B only
-};
-
 struct AttributeDefinition {
   std::string name;
   model::AttrType type = model::AttrType::kS;  // S, N or B only
-};
-
-struct Throughput {
-  int64_t read = 0;
-  int64_t write = 0;
 };
 
 struct Tag {
@@ -89,8 +81,19 @@ struct TableDefinition {
   bool table_class_explicit = false;   // TableClassSummary shown only then
   std::vector<Tag> tags;
   StreamSpec stream;
-  std::string stream_label;            // set when a stream is enabled
+  // Set when a stream is enabled; kept when it is disabled, because
+  // DynamoDB still shows LatestStreamLabel/LatestStreamArn then.
+  std::string stream_label;
   SseSpec sse;
+  // Secondary indexes, each list in the order the client gave them
+  // (DescribeTable echoes it).
+  std::vector<IndexDefinition> global_indexes;
+  std::vector<IndexDefinition> local_indexes;
+  // Last index number handed out (IndexDefinition::number); never reused.
+  uint16_t last_index_number = 0;
+
+  // The index called `name` (global or local), or nullptr.
+  const IndexDefinition* findIndex(std::string_view index_name) const;
 };
 
 std::string encodeTableDefinition(const TableDefinition& def);

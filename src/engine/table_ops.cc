@@ -88,6 +88,17 @@ Result<TableDescription> Database::createTable(TableDefinition def) {
   def.generation = 1;
   if (def.billing_mode == BillingMode::kPayPerRequest) def.throughput = {};
   if (def.stream.enabled) def.stream_label = streamLabel(now);
+  // Index numbers prefix index entries (docs/storage-layout.md); GSIs first,
+  // then LSIs, in request order. Indexes created with the table need no
+  // backfill, so they are ACTIVE at once.
+  def.last_index_number = 0;
+  for (auto* list : {&def.global_indexes, &def.local_indexes}) {
+    for (auto& index : *list) {
+      index.number = ++def.last_index_number;
+      index.status = IndexStatus::kActive;
+      if (def.billing_mode == BillingMode::kPayPerRequest) index.throughput = {};
+    }
+  }
 
   TableRef created;
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
@@ -174,7 +185,7 @@ Result<TableDescription> Database::updateTable(std::string_view name, const Tabl
     if (!t) return Status::NotFound(tableNotFound(name));
     TableDefinition def = t->def;
     double now = nowSeconds();
-    bool changes_capacity = false;
+    bool becomes_updating = false;
     BillingMode target = u.billing_mode.value_or(def.billing_mode);
     if (u.throughput && target == BillingMode::kPayPerRequest) {
       return Status::InvalidArgument(
@@ -197,13 +208,35 @@ Result<TableDescription> Database::updateTable(std::string_view name, const Tabl
           "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode "
           "is PROVISIONED");
     }
+    // Switching to PROVISIONED needs a throughput for every GSI, given in
+    // GlobalSecondaryIndexUpdates.
+    // TODO(indexes): accept it there once GlobalSecondaryIndexUpdates exist.
+    if (target == BillingMode::kProvisioned && def.billing_mode == BillingMode::kPayPerRequest &&
+        !def.global_indexes.empty()) {
+      return Status::InvalidArgument(
+          "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " +
+          def.global_indexes.front().name);
+    }
+    if (u.stream) {
+      // DynamoDB refuses no-op stream changes, and changing the view type of
+      // an enabled stream (disable it first).
+      if (u.stream->enabled && def.stream.enabled) {
+        return Status::InvalidArgument("Table already has an enabled stream: TableName: " + def.name);
+      }
+      if (!u.stream->enabled && !def.stream.enabled) {
+        return Status::InvalidArgument("Table has no stream to disable: TableName: " + def.name);
+      }
+    }
     if (u.billing_mode) {
       def.billing_mode_explicit = true;
       if (*u.billing_mode != def.billing_mode) {
         def.billing_mode = *u.billing_mode;
         def.billing_mode_updated_at = now;
-        if (def.billing_mode == BillingMode::kPayPerRequest) def.throughput = {};
-        changes_capacity = true;
+        if (def.billing_mode == BillingMode::kPayPerRequest) {
+          def.throughput = {};
+          for (auto& index : def.global_indexes) index.throughput = {};
+        }
+        becomes_updating = true;
       }
     }
     if (u.throughput) {
@@ -215,24 +248,27 @@ Result<TableDescription> Database::updateTable(std::string_view name, const Tabl
         def.decreases_today += 1;
       }
       def.throughput = *u.throughput;
-      changes_capacity = true;
+      becomes_updating = true;
     }
     if (u.deletion_protection) def.deletion_protection = *u.deletion_protection;
     if (u.table_class) {
-      changes_capacity = changes_capacity || *u.table_class != def.table_class;
+      becomes_updating = becomes_updating || *u.table_class != def.table_class;
       def.table_class = *u.table_class;
       def.table_class_explicit = true;
     }
     if (u.stream) {
-      if (u.stream->enabled && !def.stream.enabled) def.stream_label = streamLabel(now);
+      // A new stream gets a new label; disabling keeps the old label, which
+      // DescribeTable goes on showing as LatestStreamLabel/LatestStreamArn.
+      if (u.stream->enabled) def.stream_label = streamLabel(now);
       def.stream = *u.stream;
+      becomes_updating = true;  // DynamoDB answers UPDATING for stream changes too
     }
     if (u.sse) def.sse = *u.sse;
     def.generation += 1;
     Catalog::store(txn, def);
     d = TableDescription{};
     d.table = std::make_shared<const TableInfo>(std::move(def));
-    d.status = changes_capacity ? TableStatus::kUpdating : TableStatus::kActive;
+    d.status = becomes_updating ? TableStatus::kUpdating : TableStatus::kActive;
     return readCounters(txn, *d.table, &d);
   });
   if (!st.ok()) return st;

@@ -93,7 +93,7 @@ TEST_F(DatabaseTables, DeleteMissingAndProtected) {
   auto del = db_->deleteTable("prot");
   EXPECT_EQ(del.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(del.status().message(),
-            "Resource cannot be deleted as it is currently protected against manual deletion. Disable deletion "
+            "Resource cannot be deleted as it is currently protected against deletion. Disable deletion "
             "protection first.");
   TableUpdate u;
   u.deletion_protection = false;
