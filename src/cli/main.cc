@@ -26,7 +26,9 @@
 namespace fdyno::cli {
 namespace {
 
-int runServe(ServeConfig cfg) {
+// write_threads: size of the HTTP server's blocking pool for writing
+// operations (-1 = the server's default). A plain flag, outside ServeConfig.
+int runServe(ServeConfig cfg, int write_threads) {
   auto t0 = std::chrono::steady_clock::now();
   std::string err;
   if (!finalize(cfg, &err)) {
@@ -76,6 +78,7 @@ int runServe(ServeConfig cfg) {
   if (!splitHostPort(cfg.listen, &hopts.host, &hopts.port)) return 2;  // checked in finalize
   hopts.threads = cfg.threads > 0 ? cfg.threads : static_cast<int>(std::thread::hardware_concurrency());
   if (hopts.threads <= 0) hopts.threads = 1;
+  if (write_threads >= 0) hopts.write_threads = write_threads;
   http::Server server(
       hopts, [&dispatcher](std::string_view op, std::string_view body) { return dispatcher.handle(op, body); },
       authenticator.get());
@@ -87,8 +90,9 @@ int runServe(ServeConfig cfg) {
   std::string host = hopts.host.find(':') != std::string::npos ? "[" + hopts.host + "]" : hopts.host;
   std::printf("fdyno %s serving DynamoDB API on http://%s:%u\n", FDYNO_VERSION, host.c_str(),
               static_cast<unsigned>(server.port()));
-  std::printf("storage: %s, durability %s; auth: %s; threads: %d; ready in %.1f ms\n",
-              store->describe().c_str(), cfg.durability.c_str(), cfg.auth.c_str(), hopts.threads, ms);
+  std::printf("storage: %s, durability %s; auth: %s; threads: %d (+%d for writes); ready in %.1f ms\n",
+              store->describe().c_str(), cfg.durability.c_str(), cfg.auth.c_str(), hopts.threads,
+              hopts.write_threads, ms);
   std::fflush(stdout);
 
   std::thread signal_waiter([&] {
@@ -125,13 +129,17 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve the DynamoDB API");
 
   std::string config_file, listen, data_dir, auth, credentials, log_level, durability, region, account;
-  int threads = 0;
+  int threads = 0, write_threads = -1;
   bool in_memory = false, allow_open_remote = false;
   auto* o_config = serve->add_option("--config", config_file, "TOML config file");
   auto* o_listen = serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8000)");
   auto* o_data = serve->add_option("--data-dir", data_dir, "Data directory (default ./fdyno-data)");
   auto* o_mem = serve->add_flag("--in-memory", in_memory, "Keep data in memory only");
   auto* o_threads = serve->add_option("--threads", threads, "Worker threads (default: number of cores)");
+  serve->add_option("--write-threads", write_threads,
+                    "Threads for writing operations, which wait on commits (default 64; 0 = run them on the "
+                    "worker threads)")
+      ->check(CLI::Range(0, 1024));
   auto* o_auth = serve->add_option("--auth", auth, "open or verify (default: open on loopback without credentials)");
   auto* o_cred = serve->add_option("--credentials", credentials, "File of ACCESS_KEY_ID:SECRET lines");
   auto* o_log = serve->add_option("--log-level", log_level, "debug, info, warn, error or off");
@@ -182,5 +190,5 @@ int main(int argc, char** argv) {
   if (o_region->count()) flags.region = region;
   if (o_account->count()) flags.account_id = account;
   applyLayer(cfg, flags);
-  return runServe(cfg);
+  return runServe(cfg, write_threads);
 }

@@ -3,7 +3,7 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <cstdlib>
+#include <charconv>
 
 namespace fdyno::http {
 namespace {
@@ -34,14 +34,58 @@ bool isToken(std::string_view s) {
   return true;
 }
 
-// q-value as DynamoDB reads it (see the header): garbage counts as 1.
+// q-value as DynamoDB (a Java service) reads it: Double.parseDouble after
+// trimming, so " 0", "0." and "1e-1" are numbers while "0.x", "0. x" and ""
+// are not; a value that does not parse counts as 1 (test_accept_encoding_header).
+// std::strtod is not used: it would also take "inf", "nan" and "0x1".
 double parseQ(std::string_view v) {
   v = trim(v);
-  std::string tmp(v);
-  char* end = nullptr;
-  double q = std::strtod(tmp.c_str(), &end);
-  if (tmp.empty() || end != tmp.c_str() + tmp.size()) return 1.0;
+  std::string_view num = v;
+  if (!num.empty() && (num.back() == 'f' || num.back() == 'F' || num.back() == 'd' || num.back() == 'D'))
+    num.remove_suffix(1);  // Java's float/double suffixes
+  if (!num.empty() && num.front() == '+') num.remove_prefix(1);
+  size_t i = 0, digits = 0;
+  auto isDigit = [&](size_t k) { return k < num.size() && num[k] >= '0' && num[k] <= '9'; };
+  if (i < num.size() && num[i] == '-') ++i;
+  while (isDigit(i)) ++i, ++digits;
+  if (i < num.size() && num[i] == '.') {
+    ++i;
+    while (isDigit(i)) ++i, ++digits;
+  }
+  if (digits > 0 && i < num.size() && (num[i] == 'e' || num[i] == 'E')) {
+    size_t j = i + 1;
+    if (j < num.size() && (num[j] == '+' || num[j] == '-')) ++j;
+    if (isDigit(j)) {
+      while (isDigit(j)) ++j;
+      i = j;
+    }
+  }
+  if (digits == 0 || i != num.size()) return 1.0;
+  double q = 1.0;
+  auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), q);
+  if (ec == std::errc::result_out_of_range) {
+    // Java gives 0 (underflow) or +-Infinity (overflow); either way clamped.
+    const bool underflow = num.find("e-") != std::string_view::npos || num.find("E-") != std::string_view::npos;
+    return underflow || num.front() == '-' ? 0.0 : 1.0;
+  }
+  if (ec != std::errc() || end != num.data() + num.size()) return 1.0;
   return std::clamp(q, 0.0, 1.0);
+}
+
+// The q parameter of one Accept-Encoding entry's parameter list (the text
+// after the coding's first ';'), as DynamoDB finds it: the first occurrence
+// of "q=" anywhere in it, its value running to the next ';'. So "; q=0" is
+// q=0 (leading space ignored), "q =0;q=1" is q=1 (the first one has no
+// "q="), and "nq=0;q=1" is q=0: all three recorded against DynamoDB in
+// test_accept_encoding_header. No "q=" at all means q=1.
+double findQ(std::string_view params) {
+  for (size_t i = 0; i + 1 < params.size(); ++i) {
+    if (lower(params[i]) == 'q' && params[i + 1] == '=') {
+      std::string_view value = params.substr(i + 2);
+      return parseQ(value.substr(0, value.find(';')));
+    }
+  }
+  return 1.0;
 }
 
 struct Candidate {
@@ -152,18 +196,7 @@ BodyEncoding chooseResponseEncoding(std::string_view accept_encoding) {
     size_t semi = entry.find(';');
     std::string_view coding = trim(entry.substr(0, semi));
     if (!isToken(coding)) continue;
-    double q = 1.0;
-    while (semi != std::string_view::npos) {
-      size_t next = entry.find(';', semi + 1);
-      std::string_view param = entry.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1);
-      semi = next;
-      size_t eq = param.find('=');
-      if (eq == std::string_view::npos) continue;
-      if (iequals(trim(param.substr(0, eq)), "q")) {
-        q = parseQ(param.substr(eq + 1));
-        break;  // only the first q counts
-      }
-    }
+    const double q = semi == std::string_view::npos ? 1.0 : findQ(entry.substr(semi + 1));
     Candidate* c = nullptr;
     if (iequals(coding, "gzip")) {
       c = &gzip;

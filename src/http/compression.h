@@ -51,8 +51,12 @@ bool compressBody(std::string_view in, BodyEncoding enc, std::string& out);
 // - entries separated by ','; each "coding;param;param"; codings compare
 //   case-insensitively; entries whose coding is not a valid token (e.g.
 //   "\"gzip\"", "gzip br", "gzip:q=1") are ignored;
-// - the first "q" parameter counts; an unparsable q counts as 1, q > 1 as 1,
-//   q < 0 as 0; q = 0 means "not acceptable";
+// - q is the value after the first "q=" anywhere in the entry's parameters
+//   (so "gzip; q=0" is q=0, "gzip;q =0;q=1" is q=1, "gzip;nq=0;q=1" is q=0);
+//   no "q=" means 1; a value Java's Double.parseDouble would refuse ("0.x",
+//   "0. x") counts as 1, q > 1 as 1, q < 0 as 0; q = 0 means "not acceptable";
+// - only the first Accept-Encoding header of a request is consulted (the
+//   caller's business; DynamoDB ignores later ones, test_multiple_accept_encoding_headers);
 // - "*" stands for gzip and deflate when they are not named explicitly;
 //   "identity" is ignored;
 // - the highest q wins; on a tie an explicitly named coding beats one covered

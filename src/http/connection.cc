@@ -11,9 +11,6 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 
 namespace {
-// Header block limit: DynamoDB requests carry a handful of short headers;
-// 64 KB leaves room for odd clients without inviting abuse.
-constexpr uint32_t kHeaderLimit = 64 * 1024;
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
 // After a 413: how long, and how much, we keep reading what the client is
 // still sending before closing.
@@ -73,7 +70,7 @@ void Connection::stop() {
 void Connection::readNext() {
   if (stopping_) return close();
   parser_.emplace();
-  parser_->header_limit(kHeaderLimit);
+  parser_->header_limit(kHeadParseLimit);
   parser_->body_limit(ctx_.max_body_bytes);
   // Reuse the previous body's capacity (string_body reserves Content-Length).
   spare_body_.clear();
@@ -86,6 +83,7 @@ void Connection::readNext() {
 void Connection::onRead(beast::error_code ec, size_t /*bytes*/) {
   if (ec == bhttp::error::body_limit) {
     ctx_.router.tooLarge(parser_->get(), res_);
+    refused_ = true;
     state_ = State::kHandling;
     return write(/*close_after=*/true);
   }
@@ -96,6 +94,7 @@ void Connection::onRead(beast::error_code ec, size_t /*bytes*/) {
                              ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
     if (parse_error) {
       ctx_.router.badRequest(res_);
+      refused_ = true;
       state_ = State::kHandling;
       return write(/*close_after=*/true);
     }
@@ -103,7 +102,34 @@ void Connection::onRead(beast::error_code ec, size_t /*bytes*/) {
   }
   state_ = State::kHandling;
   stream_.expires_never();
-  ctx_.router.route(parser_->get(), res_, scratch_);
+  Request& req = parser_->get();
+  if (headTooLarge(req)) {
+    // DynamoDB: 400 Bad Request for a request line or header block over
+    // 16 KB (request_router.h). The whole request was read, so the
+    // connection could go on, but a client sending such heads is broken.
+    ctx_.router.badRequest(res_);
+    refused_ = true;
+    return write(/*close_after=*/true);
+  }
+  if (ctx_.router.begin(req, res_, scratch_, &call_) == RouteStep::kCallHandler) {
+    if (call_.may_block && ctx_.write_pool != nullptr) return offload();
+    ctx_.router.complete(req, res_, scratch_, call_, ctx_.router.invoke(call_));
+  }
+  respond();
+}
+
+void Connection::offload() {
+  auto strand = stream_.get_executor();
+  net::post(*ctx_.write_pool, [self = shared_from_this(), strand, guard = net::make_work_guard(strand)]() mutable {
+    api::ApiResponse out = self->ctx_.router.invoke(self->call_);
+    net::post(strand, [self = std::move(self), out = std::move(out)]() mutable {
+      self->ctx_.router.complete(self->parser_->get(), self->res_, self->scratch_, self->call_, std::move(out));
+      self->respond();
+    });
+  });
+}
+
+void Connection::respond() {
   write(/*close_after=*/!res_.keep_alive() || stopping_ || ctx_.registry.stopping());
 }
 
@@ -119,7 +145,9 @@ void Connection::onWrite(bool close_after, beast::error_code ec, size_t /*bytes*
   spare_body_ = std::move(parser_->get().body());
   if (ec) return close();
   if (close_after) {
-    if (res_.result() == bhttp::status::payload_too_large) return lingerAndClose();
+    // After a refusal the client may still be sending (the rest of a big
+    // body or head): drain it, so it reads our answer instead of a reset.
+    if (refused_ || res_.result() == bhttp::status::payload_too_large) return lingerAndClose();
     return close();
   }
   readNext();

@@ -3,9 +3,13 @@
 // Contract:
 // - Owned by shared_ptr; the pending asynchronous operation holds the last
 //   reference, so a connection lives exactly as long as it has I/O in flight.
-// - All of a connection's work runs on its own strand (the socket's
-//   executor): one request at a time, in arrival order. Pipelined requests
-//   wait in the read buffer and are answered in order.
+// - All of a connection's I/O and routing runs on its own strand (the
+//   socket's executor): one request at a time, in arrival order. Pipelined
+//   requests wait in the read buffer and are answered in order.
+// - A writing operation's handler (HandlerCall::may_block) runs on the write
+//   pool when there is one; its answer is posted back to the strand. Nothing
+//   else touches the request while it runs (no read is pending), and a work
+//   guard keeps the I/O context alive until the answer is back.
 // - stop() may be called from any thread: a connection waiting for a request
 //   is closed at once; one handling a request finishes it, writes the
 //   response (with "Connection: close") and then closes.
@@ -16,6 +20,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <atomic>
@@ -56,6 +61,8 @@ struct ConnectionContext {
   ConnectionRegistry& registry;
   size_t max_body_bytes;
   std::chrono::seconds idle_timeout;
+  // Where handlers of writing operations run (null: on the I/O thread).
+  boost::asio::thread_pool* write_pool = nullptr;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -75,6 +82,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void readNext();
   void onRead(boost::beast::error_code ec, size_t bytes);
+  // Runs call_'s handler on the write pool, then respond() on the strand.
+  void offload();
+  void respond();
   void write(bool close_after);
   void onWrite(bool close_after, boost::beast::error_code ec, size_t bytes);
   void lingerAndClose();
@@ -87,11 +97,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Response res_;
   RouterScratch scratch_;
+  HandlerCall call_;  // the request being handled (views into parser_ / scratch_)
   std::string spare_body_;  // the previous request's body buffer, reused
   std::array<char, 16 * 1024> drain_buf_;
   size_t drained_ = 0;
   State state_ = State::kReading;
   bool stopping_ = false;  // touched only on the strand
+  // The request was refused before routing (413, or 400 for a bad or
+  // oversized head): after the answer, drain instead of closing at once.
+  bool refused_ = false;
 };
 
 }  // namespace fdyno::http

@@ -1,5 +1,6 @@
 #include "http/request_router.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <exception>
@@ -61,13 +62,18 @@ void setError(Response& res, const api::ApiError& e) {
 }  // namespace
 
 void RequestRouter::route(Request& req, Response& res, RouterScratch& scratch) const {
-  const auto start = std::chrono::steady_clock::now();
+  HandlerCall call;
+  if (begin(req, res, scratch, &call) == RouteStep::kCallHandler) complete(req, res, scratch, call, invoke(call));
+}
+
+RouteStep RequestRouter::begin(Request& req, Response& res, RouterScratch& scratch, HandlerCall* call) const {
+  call->start = std::chrono::steady_clock::now();
+  call->op_index = Metrics::kUnknownOp;
   res = Response{};
   res.version(req.version());
   res.result(bhttp::status::ok);
   const bool has_origin = req.find(bhttp::field::origin) != req.end();
   bool api = false;
-  int op_index = Metrics::kUnknownOp;
   switch (req.method()) {
     case bhttp::verb::options:
       if (has_origin) {
@@ -100,23 +106,45 @@ void RequestRouter::route(Request& req, Response& res, RouterScratch& scratch) c
     }
     case bhttp::verb::post:
       api = true;
-      routeApi(req, res, scratch, &op_index);
+      if (routeApi(req, res, scratch, call)) return RouteStep::kCallHandler;
       break;
     default:
       notFound(res);
       break;
   }
   finish(req, res, scratch, api);
-  if (api) metrics_.record(op_index, res.result_int(), std::chrono::steady_clock::now() - start);
+  if (api) metrics_.record(call->op_index, res.result_int(), std::chrono::steady_clock::now() - call->start);
+  return RouteStep::kDone;
 }
 
-void RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch, int* op_index) const {
+api::ApiResponse RequestRouter::invoke(const HandlerCall& call) const noexcept {
+  try {
+    return handler_(call.operation, call.body);
+  } catch (const api::ApiError& e) {
+    return api::toResponse(e);
+  } catch (const std::exception& e) {
+    log::error(std::string("http: handler threw: ") + e.what());
+  } catch (...) {
+    log::error("http: handler threw a non-exception");
+  }
+  return api::toResponse(api::ApiError::internal("Internal server error"));
+}
+
+void RequestRouter::complete(const Request& req, Response& res, RouterScratch& scratch, const HandlerCall& call,
+                             api::ApiResponse out) const {
+  res.result(static_cast<unsigned>(out.status));
+  res.body() = std::move(out.body);
+  finish(req, res, scratch, /*api=*/true);
+  metrics_.record(call.op_index, res.result_int(), std::chrono::steady_clock::now() - call.start);
+}
+
+bool RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch, HandlerCall* call) const {
   std::string_view content_type = sv(req[bhttp::field::content_type]);
   content_type = trim(content_type.substr(0, content_type.find(';')));
   const bool amz_json = iequals(content_type, kAmzJson);
   if (!req.body().empty() && !amz_json && !iequals(content_type, kJson)) {
     notFound(res);
-    return;
+    return false;
   }
   // DynamoDB answers in the JSON flavour the client used.
   res.set(bhttp::field::content_type, amz_json ? kAmzJson : kJson);
@@ -128,9 +156,9 @@ void RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch
   if ((prefix != kDynamoPrefix && prefix != kStreamsPrefix) || op.empty() ||
       op.find('.') != std::string_view::npos) {
     setError(res, api::ApiError::unknownOperation());
-    return;
+    return false;
   }
-  *op_index = Metrics::operationIndex(op);
+  call->op_index = Metrics::operationIndex(op);
 
   if (auth_ != nullptr) {
     std::vector<auth::Header>& headers = scratch.auth_headers;
@@ -141,7 +169,7 @@ void RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch
                          req.body(), {}};
     if (auto failure = auth_->verify(ar)) {
       setError(res, api::ApiError(std::move(failure->type), std::move(failure->message), 400));
-      return;
+      return false;
     }
   }
 
@@ -152,7 +180,7 @@ void RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch
     if (!parseContentEncoding(sv(ce->value()), &enc)) {
       // DynamoDB: HTTP 500 (test_garbage_content_encoding).
       setError(res, api::ApiError::internal("Unsupported Content-Encoding: " + std::string(sv(ce->value()))));
-      return;
+      return false;
     }
     if (enc != BodyEncoding::kIdentity) {
       switch (inflateBody(body, enc, opts_.max_body_bytes, scratch.inflated)) {
@@ -162,34 +190,27 @@ void RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch
         case InflateResult::kTooLarge:
           res.result(bhttp::status::payload_too_large);
           res.body().clear();
-          return;
+          return false;
         case InflateResult::kUnsupportedEncoding:
         case InflateResult::kCorrupt:
           // DynamoDB answers a broken gzip body with HTTP 500 too.
           setError(res, api::ApiError::internal("Failed to decompress the request body"));
-          return;
+          return false;
       }
     }
   }
 
-  api::ApiResponse out;
-  try {
-    out = handler_(op, body);
-  } catch (const api::ApiError& e) {
-    out = api::toResponse(e);
-  } catch (const std::exception& e) {
-    log::error(std::string("http: handler threw: ") + e.what());
-    out = api::toResponse(api::ApiError::internal("Internal server error"));
-  } catch (...) {
-    log::error("http: handler threw a non-exception");
-    out = api::toResponse(api::ApiError::internal("Internal server error"));
-  }
-  res.result(static_cast<unsigned>(out.status));
-  res.body() = std::move(out.body);
+  call->operation = op;
+  call->body = body;
+  call->may_block = mayBlockOnCommit(op);
+  return true;
 }
 
 void RequestRouter::finish(const Request& req, Response& res, RouterScratch& scratch, bool api) const {
   if (api && res.body().size() >= kResponseCompressionThreshold) {
+    // Only the first Accept-Encoding header counts: DynamoDB ignores later
+    // ones (test_multiple_accept_encoding_headers; they still count for the
+    // signature, where repeated headers are joined).
     auto ae = req.find(bhttp::field::accept_encoding);
     if (ae != req.end()) {
       BodyEncoding enc = chooseResponseEncoding(sv(ae->value()));
@@ -235,6 +256,34 @@ void RequestRouter::badRequest(Response& res) const {
   RouterScratch unused;
   finish(empty, res, unused, /*api=*/false);
   res.keep_alive(false);
+}
+
+bool headTooLarge(const bhttp::request_header<>& req) {
+  // "METHOD SP target SP HTTP/1.1" (the CRLF is not counted).
+  const size_t line = req.method_string().size() + 1 + req.target().size() + 9;
+  if (line > kMaxRequestLineBytes) return true;
+  size_t fields = 0;
+  for (const auto& f : req) fields += f.name_string().size() + 2 + f.value().size() + 2;  // "Name: value\r\n"
+  return fields > kMaxHeaderFieldBytes;
+}
+
+namespace {
+// Sorted, for binary search. Operation names that may write, and so may wait
+// for a commit's fsync (see mayBlockOnCommit in the header).
+constexpr std::string_view kMutatingOperations[] = {
+    "BatchExecuteStatement", "BatchWriteItem", "CreateBackup", "CreateGlobalTable", "CreateTable",
+    "DeleteBackup", "DeleteItem", "DeleteResourcePolicy", "DeleteTable", "DisableKinesisStreamingDestination",
+    "EnableKinesisStreamingDestination", "ExecuteStatement", "ExecuteTransaction", "ExportTableToPointInTime",
+    "ImportTable", "PutItem", "PutResourcePolicy", "RestoreTableFromBackup", "RestoreTableToPointInTime",
+    "TagResource", "TransactWriteItems", "UntagResource", "UpdateContinuousBackups", "UpdateContributorInsights",
+    "UpdateGlobalTable", "UpdateGlobalTableSettings", "UpdateItem", "UpdateKinesisStreamingDestination",
+    "UpdateTable", "UpdateTableReplicaAutoScaling", "UpdateTimeToLive",
+};
+static_assert(std::is_sorted(std::begin(kMutatingOperations), std::end(kMutatingOperations)));
+}  // namespace
+
+bool mayBlockOnCommit(std::string_view operation) {
+  return std::binary_search(std::begin(kMutatingOperations), std::end(kMutatingOperations), operation);
 }
 
 }  // namespace fdyno::http

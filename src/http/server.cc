@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -25,13 +26,22 @@ struct Server::Impl {
         ioc(std::make_unique<net::io_context>(static_cast<int>(threads))),
         router(opts, std::move(handler), auth, metrics),
         ctx{router, registry, opts.max_body_bytes, std::chrono::seconds(opts.idle_timeout_seconds)},
-        acceptor(net::make_strand(*ioc)) {}
+        acceptor(net::make_strand(*ioc)) {
+    if (opts.write_threads > 0) {
+      write_pool.emplace(static_cast<size_t>(opts.write_threads));
+      ctx.write_pool = &*write_pool;
+    }
+  }
 
   ~Impl() {
     // Connections still queued in the io_context (run() never called, or
     // never drained) refer to the registry and metrics: destroy them first,
-    // while those members are alive; sockets before their io_context.
+    // while those members are alive; sockets before their io_context. The
+    // write pool goes first: its queued jobs hold connections and work
+    // guards on the io_context (normally there are none left: run() returns
+    // only when every offloaded handler has posted its answer back).
     work.reset();
+    write_pool.reset();
     acceptor.reset();
     ioc.reset();
   }
@@ -57,6 +67,7 @@ struct Server::Impl {
   RequestRouter router;
   ConnectionRegistry registry;
   ConnectionContext ctx;
+  std::optional<net::thread_pool> write_pool;
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   uint16_t bound_port = 0;

@@ -5,8 +5,11 @@
 //   calling thread until stop() has drained in-flight requests.
 // - stop() is safe to call from any thread and from a signal-watching thread;
 //   it stops accepting, lets requests already received finish, then closes.
-// - The handler is called concurrently from worker threads and must be
-//   thread-safe; it must not throw (api::Dispatcher::handle never does).
+// - The handler is called concurrently from the I/O threads (reads) and the
+//   write pool's threads (writing operations, see ServerOptions::write_threads)
+//   and must be thread-safe; exceptions it throws become HTTP 500.
+// - A connection handles one request at a time, so pipelined requests are
+//   answered in arrival order wherever their handlers run.
 // - Protocol errors (bad target, bad content, auth failures, oversized bodies)
 //   are answered by the server itself with DynamoDB's error shapes.
 #pragma once
@@ -33,6 +36,13 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;  // 0 picks a free port; see Server::port()
   int threads = 0;       // 0 = number of cores
+  // Threads of the blocking pool that runs the handlers of writing operations
+  // (mayBlockOnCommit in request_router.h): those wait for a group commit's
+  // fsync, and only as many commits share one fsync as are waiting at once,
+  // so they get many threads, while reads stay on the `threads` I/O threads
+  // (no context switch, no queueing behind writes). 0 = run every handler on
+  // the I/O threads.
+  int write_threads = 64;
   size_t max_body_bytes = 16 * 1024 * 1024;
   // A keep-alive connection with no request for this long is closed.
   int idle_timeout_seconds = 300;

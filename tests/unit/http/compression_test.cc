@@ -112,13 +112,37 @@ TEST(CompressionTest, AcceptEncodingLikeDynamoDB) {
       {"deflate;q=0.5,gzip;q=0.", D},
       {"deflate;q=0.5,gzip;q=0.x", G},
       {"deflate;q=-0.5,gzip;q=0.2", G},
-      {"gzip;nq=1;q=0 ", N},
+      {"deflate;q=0.5,gzip;q=0. x", G},
+      {"gzip;q= 0;q=1", N},
+      {"gzip;q =0;q=1", G},
+      {"gzip; q=0;q=1", N},
+      {"gzip;nq=0;q=1", N},
       {"gzip;q=0, gzip;q=1, gzip;q=0", G},
       {"br,identity;q=0.5,gzip;q=0.0001", G},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(chooseResponseEncoding(c.header), c.expected) << "Accept-Encoding: " << c.header;
   }
+}
+
+// q values are read the way Java's Double.parseDouble reads them (DynamoDB is
+// a Java service): what it refuses counts as q=1, so deflate (q=0.5) loses.
+TEST(CompressionTest, AcceptEncodingQValueSyntax) {
+  const BodyEncoding G = BodyEncoding::kGzip, D = BodyEncoding::kDeflate;
+  struct Case {
+    const char* gzip_q;
+    BodyEncoding expected;
+  } cases[] = {
+      {"0.2", D}, {" 0.2 ", D}, {"+0.2", D}, {"2e-1", D}, {"0.2d", D}, {".2", D}, {"0", D},
+      {"1e-400", D},  // underflows to 0
+      {"", G}, {"inf", G}, {"nan", G}, {"0x0", G}, {"0.2.", G}, {"e1", G}, {"-", G}, {".", G},
+      {"1e400", G},  // overflows: clamped to 1
+  };
+  for (const Case& c : cases) {
+    std::string header = std::string("deflate;q=0.5, gzip;q=") + c.gzip_q;
+    EXPECT_EQ(chooseResponseEncoding(header), c.expected) << "Accept-Encoding: " << header;
+  }
+  EXPECT_EQ(chooseResponseEncoding("deflate;q=0.5, gzip;Q=0.2"), D);  // parameter names are case-insensitive
 }
 
 }  // namespace
