@@ -12,6 +12,7 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& l) {
   if (l.data_dir) cfg.data_dir = *l.data_dir;
   if (l.in_memory) cfg.in_memory = *l.in_memory;
   if (l.threads) cfg.threads = *l.threads;
+  if (l.write_threads) cfg.write_threads = *l.write_threads;
   if (l.auth) cfg.auth = *l.auth;
   if (l.credentials) cfg.credentials = *l.credentials;
   if (l.log_level) cfg.log_level = *l.log_level;
@@ -65,6 +66,11 @@ bool layerFromEnv(ConfigLayer* out, std::string* error) {
     if (!parseInt(*v, &n)) { *error = "FDYNO_THREADS: expected a number, got '" + *v + "'"; return false; }
     out->threads = n;
   }
+  if (auto v = get("FDYNO_WRITE_THREADS")) {
+    int n;
+    if (!parseInt(*v, &n)) { *error = "FDYNO_WRITE_THREADS: expected a number, got '" + *v + "'"; return false; }
+    out->write_threads = n;
+  }
   return true;
 }
 
@@ -100,9 +106,9 @@ bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error
     else if (key == "account_id") ok = str(out->account_id);
     else if (key == "in_memory") ok = boolean(out->in_memory);
     else if (key == "allow_open_remote") ok = boolean(out->allow_open_remote);
-    else if (key == "threads") {
-      if (auto v = node.value<int64_t>()) out->threads = static_cast<int>(*v);
-      else { *error = "config file " + path + ": 'threads' must be an integer"; ok = false; }
+    else if (key == "threads" || key == "write_threads") {
+      if (auto v = node.value<int64_t>()) (key == "threads" ? out->threads : out->write_threads) = static_cast<int>(*v);
+      else { *error = "config file " + path + ": '" + key + "' must be an integer"; ok = false; }
     } else {
       *error = "config file " + path + ": unknown setting '" + key + "'";
       ok = false;
@@ -143,6 +149,10 @@ bool finalize(ServeConfig& cfg, std::string* error) {
   }
   if (cfg.threads < 0 || cfg.threads > 1024) {
     *error = "--threads: expected 0 to 1024";
+    return false;
+  }
+  if (cfg.write_threads < 0 || cfg.write_threads > 1024) {
+    *error = "--write-threads: expected 0 to 1024";
     return false;
   }
   bool loopback = isLoopbackHost(host);

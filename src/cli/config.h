@@ -17,6 +17,7 @@ struct ServeConfig {
   std::string data_dir = "./fdyno-data";
   bool in_memory = false;
   int threads = 0;                 // 0 = number of cores
+  int write_threads = 64;          // blocking pool for writes; 0 = run on I/O threads
   std::string auth;                // "open", "verify" or "" (choose by address)
   std::string credentials;         // path of ACCESS_KEY_ID:SECRET lines
   std::string log_level = "info";
@@ -31,20 +32,20 @@ struct ConfigLayer {
   std::optional<std::string> listen, data_dir, auth, credentials, log_level, durability, region,
       account_id;
   std::optional<bool> in_memory, allow_open_remote;
-  std::optional<int> threads;
+  std::optional<int> threads, write_threads;
 };
 
 // Applies `layer` over `cfg` (set fields win).
 void applyLayer(ServeConfig& cfg, const ConfigLayer& layer);
 
-// Reads FDYNO_LISTEN, FDYNO_DATA_DIR, FDYNO_IN_MEMORY, FDYNO_THREADS,
+// Reads FDYNO_LISTEN, FDYNO_DATA_DIR, FDYNO_IN_MEMORY, FDYNO_THREADS, FDYNO_WRITE_THREADS,
 // FDYNO_AUTH, FDYNO_CREDENTIALS, FDYNO_LOG_LEVEL, FDYNO_DURABILITY,
 // FDYNO_ALLOW_OPEN_REMOTE, FDYNO_REGION, FDYNO_ACCOUNT_ID. False + *error on
 // a malformed value.
 bool layerFromEnv(ConfigLayer* out, std::string* error);
 
 // Reads a TOML file whose top-level keys use the flag names with '_' or '-'
-// (listen, data_dir, in_memory, threads, auth, credentials, log_level,
+// (listen, data_dir, in_memory, threads, write_threads, auth, credentials, log_level,
 // durability, allow_open_remote, region, account_id). False + *error on a
 // parse error or an unknown key.
 bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error);

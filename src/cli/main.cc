@@ -26,9 +26,7 @@
 namespace fdyno::cli {
 namespace {
 
-// write_threads: size of the HTTP server's blocking pool for writing
-// operations (-1 = the server's default). A plain flag, outside ServeConfig.
-int runServe(ServeConfig cfg, int write_threads) {
+int runServe(ServeConfig cfg) {
   auto t0 = std::chrono::steady_clock::now();
   std::string err;
   if (!finalize(cfg, &err)) {
@@ -78,7 +76,7 @@ int runServe(ServeConfig cfg, int write_threads) {
   if (!splitHostPort(cfg.listen, &hopts.host, &hopts.port)) return 2;  // checked in finalize
   hopts.threads = cfg.threads > 0 ? cfg.threads : static_cast<int>(std::thread::hardware_concurrency());
   if (hopts.threads <= 0) hopts.threads = 1;
-  if (write_threads >= 0) hopts.write_threads = write_threads;
+  hopts.write_threads = cfg.write_threads;
   http::Server server(
       hopts, [&dispatcher](std::string_view op, std::string_view body) { return dispatcher.handle(op, body); },
       authenticator.get());
@@ -136,7 +134,7 @@ int main(int argc, char** argv) {
   auto* o_data = serve->add_option("--data-dir", data_dir, "Data directory (default ./fdyno-data)");
   auto* o_mem = serve->add_flag("--in-memory", in_memory, "Keep data in memory only");
   auto* o_threads = serve->add_option("--threads", threads, "Worker threads (default: number of cores)");
-  serve->add_option("--write-threads", write_threads,
+  auto* o_write_threads = serve->add_option("--write-threads", write_threads,
                     "Threads for writing operations, which wait on commits (default 64; 0 = run them on the "
                     "worker threads)")
       ->check(CLI::Range(0, 1024));
@@ -182,6 +180,7 @@ int main(int argc, char** argv) {
   if (o_data->count()) { flags.data_dir = data_dir; flags.in_memory = false; }
   if (o_mem->count()) flags.in_memory = in_memory;
   if (o_threads->count()) flags.threads = threads;
+  if (o_write_threads->count()) flags.write_threads = write_threads;
   if (o_auth->count()) flags.auth = auth;
   if (o_cred->count()) flags.credentials = credentials;
   if (o_log->count()) flags.log_level = log_level;
@@ -190,5 +189,5 @@ int main(int argc, char** argv) {
   if (o_region->count()) flags.region = region;
   if (o_account->count()) flags.account_id = account;
   applyLayer(cfg, flags);
-  return runServe(cfg, write_threads);
+  return runServe(cfg);
 }
