@@ -42,7 +42,7 @@ struct Dispatcher::Impl {
     handlers = {
         {"CreateTable", &createTable}, {"DescribeTable", &describeTable}, {"ListTables", &listTables},
         {"DeleteTable", &deleteTable}, {"UpdateTable", &updateTable},   {"PutItem", &putItem},
-        {"GetItem", &getItem},         {"DeleteItem", &deleteItem},
+        {"GetItem", &getItem},         {"DeleteItem", &deleteItem},   {"UpdateItem", &updateItem},
     };
     for (auto op : kKnownOperations) known.insert(op);
   }

@@ -27,5 +27,6 @@ std::string updateTable(engine::Database& db, simdjson::dom::object body);
 std::string putItem(engine::Database& db, simdjson::dom::object body);
 std::string getItem(engine::Database& db, simdjson::dom::object body);
 std::string deleteItem(engine::Database& db, simdjson::dom::object body);
+std::string updateItem(engine::Database& db, simdjson::dom::object body);
 
 }  // namespace fdyno::api

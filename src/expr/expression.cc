@@ -41,6 +41,14 @@ std::vector<std::string_view> Update::topLevelTargets() const {
   return out;
 }
 
+bool Update::removesOnly() const {
+  if (parsed_->update.empty()) return false;
+  for (const UpdateAction& a : parsed_->update) {
+    if (a.kind != UpdateActionKind::kRemove && a.kind != UpdateActionKind::kDelete) return false;
+  }
+  return true;
+}
+
 model::Item projectPaths(const model::Item& item, const std::vector<ResolvedPath>& paths) {
   return ProjectionTree(paths).apply(item);
 }

@@ -64,6 +64,11 @@ class Update {
   // Top-level attribute names the update modifies (e.g. to reject key
   // attribute updates: "Cannot update attribute pk. This attribute is part of the key").
   std::vector<std::string_view> topLevelTargets() const;
+  // True if there is at least one action and every action is REMOVE or
+  // DELETE: UpdateItem neither creates a missing item for such an update nor
+  // reports its paths as invalid there (DynamoDB; Alternator
+  // test_update_item_non_existent, test_nested_attribute_remove_from_missing_item).
+  bool removesOnly() const;
 
  private:
   friend class RequestExpressions;

@@ -1,0 +1,73 @@
+// item_write: what PutItem, UpdateItem and DeleteItem share around
+// engine::Database::writeItem(): the ConditionExpression check inside the
+// write transaction, ConditionalCheckFailedException (carrying the old item
+// for ReturnValuesOnConditionCheckFailure=ALL_OLD), and the response body.
+//
+// Why inside the transaction: the condition must see the same version of the
+// item the write replaces. writeItem's decider runs after the (conflict-
+// tracked) read; a concurrent writer makes the commit conflict and the whole
+// attempt, condition included, runs again on the new version.
+//
+// Contract: a ConditionCheck belongs to one request (one thread). check() is
+// called from the decider, possibly more than once (each attempt starts from
+// a clean state). Errors are thrown as ApiError.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/request.h"
+#include "common/json_writer.h"
+#include "engine/database.h"
+#include "expr/expression.h"
+#include "model/attribute_value.h"
+
+namespace fdyno::api {
+
+inline constexpr std::string_view kConditionalCheckFailed = "The conditional request failed";
+
+enum class OnConditionFailure { kNone, kAllOld };
+
+// ReturnValuesOnConditionCheckFailure: NONE (default) or ALL_OLD.
+OnConditionFailure parseOnConditionFailure(std::optional<std::string_view> v, ConstraintErrors& errors);
+
+class ConditionCheck {
+ public:
+  ConditionCheck(const expr::Condition* condition, OnConditionFailure on_failure)
+      : condition_(condition), on_failure_(on_failure) {}
+
+  // Evaluates the condition (if any) on the stored item, decoding it only
+  // when there is a condition. A failed condition returns a non-OK Status,
+  // which abandons the write; throwFor() then turns it into the exception.
+  [[nodiscard]] Status check(engine::StoredItem& old);
+  bool failed() const { return failed_; }
+
+  // Throws ConditionalCheckFailedException if the condition failed,
+  // otherwise the ApiError that `s` stands for.
+  [[noreturn]] void throwFor(const Status& s);
+
+ private:
+  const expr::Condition* condition_;
+  OnConditionFailure on_failure_;
+  bool failed_ = false;
+  std::optional<model::Item> old_item_;  // for ALL_OLD on failure
+};
+
+// Writes "Attributes": {...} unless `item` is null or empty (DynamoDB omits
+// the member rather than sending an empty map).
+void writeAttributes(JsonWriter& w, const model::Item* item);
+
+// ReturnItemCollectionMetrics=SIZE: DynamoDB answers ItemCollectionMetrics
+// only for tables with local secondary indexes (item collections exist only
+// there): {"ItemCollectionKey": {<hash key>: value}, "SizeEstimateRangeGB":
+// [lower, upper]}. fdyno has no 10 GB collection limit to track, so the
+// estimate is DynamoDB's answer for a small collection, [0.0, 1.0].
+// `item` holds the partition key (the Item of PutItem, the Key otherwise).
+void writeItemCollectionMetrics(JsonWriter& w, std::optional<std::string_view> ricm,
+                                const engine::TableInfo* table, const model::Item& item);
+
+// True if `name` is one of the table's key attributes.
+bool isKeyAttribute(const engine::TableDefinition& def, std::string_view name);
+
+}  // namespace fdyno::api
