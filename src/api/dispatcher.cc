@@ -43,6 +43,7 @@ struct Dispatcher::Impl {
         {"CreateTable", &createTable}, {"DescribeTable", &describeTable}, {"ListTables", &listTables},
         {"DeleteTable", &deleteTable}, {"UpdateTable", &updateTable},   {"PutItem", &putItem},
         {"GetItem", &getItem},         {"DeleteItem", &deleteItem},   {"UpdateItem", &updateItem},
+        {"BatchGetItem", &batchGetItem}, {"BatchWriteItem", &batchWriteItem},
     };
     for (auto op : kKnownOperations) known.insert(op);
   }

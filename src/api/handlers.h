@@ -29,4 +29,8 @@ std::string getItem(engine::Database& db, simdjson::dom::object body);
 std::string deleteItem(engine::Database& db, simdjson::dom::object body);
 std::string updateItem(engine::Database& db, simdjson::dom::object body);
 
+// batch_ops.cc
+std::string batchGetItem(engine::Database& db, simdjson::dom::object body);
+std::string batchWriteItem(engine::Database& db, simdjson::dom::object body);
+
 }  // namespace fdyno::api

@@ -176,6 +176,15 @@ void ConstraintErrors::add(std::optional<std::string_view> value, std::string_vi
   errors_.push_back(std::move(m));
 }
 
+void ConstraintErrors::addUnvalued(std::string_view path, std::string_view constraint) {
+  if (errors_.size() >= 10) return;
+  std::string m = "Value at '";
+  m += path;
+  m += "' failed to satisfy constraint: ";
+  m += constraint;
+  errors_.push_back(std::move(m));
+}
+
 void ConstraintErrors::enumValue(std::string_view value, std::string_view path, std::string_view allowed_list) {
   add(value, path, "Member must satisfy enum value set: " + std::string(allowed_list));
 }

@@ -74,6 +74,10 @@ class ConstraintErrors {
   // `value` nullopt prints as null; otherwise as 'value'.
   void add(std::optional<std::string_view> value, std::string_view path, std::string_view constraint);
   void notNull(std::string_view path) { add(std::nullopt, path, "Member must not be null"); }
+  // "Value at 'path' failed to satisfy constraint: ..." (no value at all):
+  // DynamoDB's newer validation framework words some list-length errors so,
+  // e.g. BatchGetItem's "Value at 'RequestItems.T.member.Keys' ...".
+  void addUnvalued(std::string_view path, std::string_view constraint);
   void enumValue(std::string_view value, std::string_view path, std::string_view allowed_list);
   void lengthAtLeast(std::string_view value, std::string_view path, size_t min);
   void lengthAtMost(std::string_view value, std::string_view path, size_t max);

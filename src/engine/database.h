@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "engine/batch.h"
 #include "engine/catalog.h"
 #include "engine/item_key.h"
 #include "engine/stored_item.h"
@@ -131,6 +132,15 @@ class Database {
   [[nodiscard]] Result<WriteResult> putItem(std::string_view table, const model::Item& item, size_t item_size,
                                             bool return_old);
   [[nodiscard]] Result<WriteResult> deleteItem(std::string_view table, const model::Item& key, bool return_old);
+
+  // --- batches (engine/batch.cc; contract in engine/batch.h) ---
+  // Every key of a BatchGetItem in one snapshot; stops reading once the
+  // items read reach `byte_budget` (the rest come back with read = false).
+  [[nodiscard]] Result<std::vector<BatchGetTableResult>> getItems(const std::vector<BatchGetTable>& tables,
+                                                                  size_t byte_budget);
+  // The current definitions of `names`, in order, in one transaction.
+  // kNotFound "Requested resource not found" if any is missing.
+  [[nodiscard]] Result<std::vector<TableRef>> resolveTables(const std::vector<std::string_view>& names);
 
   // The catalog, for tests and for later operation families (Query, Scan).
   Catalog& catalog() { return catalog_; }

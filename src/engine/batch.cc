@@ -1,0 +1,83 @@
+// Database::getItems and Database::resolveTables. See engine/batch.h.
+#include "engine/batch.h"
+
+#include <string>
+
+#include "engine/database.h"
+#include "engine/item_key.h"
+#include "engine/stored_item.h"
+
+namespace fdyno::engine {
+
+namespace {
+constexpr std::string_view kItemTableNotFound = "Requested resource not found";
+}  // namespace
+
+Result<std::vector<TableRef>> Database::resolveTables(const std::vector<std::string_view>& names) {
+  auto txn = store_.begin();
+  std::vector<TableRef> out;
+  out.reserve(names.size());
+  for (std::string_view name : names) {
+    FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolve(*txn, name));
+    if (!t) return Status::NotFound(kItemTableNotFound);
+    out.push_back(std::move(t));
+  }
+  // Read-only: nothing to commit.
+  return out;
+}
+
+Result<std::vector<BatchGetTableResult>> Database::getItems(const std::vector<BatchGetTable>& tables,
+                                                            size_t byte_budget) {
+  auto txn = store_.begin();
+  std::vector<BatchGetTableResult> out(tables.size());
+  // Every table must exist before anything is read (DynamoDB answers
+  // ResourceNotFoundException for the whole batch), and every key must match
+  // its table's schema: encode them all first.
+  std::vector<std::vector<std::string>> encoded(tables.size());
+  for (size_t t = 0; t < tables.size(); ++t) {
+    FDYNO_ASSIGN_OR_RETURN(TableRef info, catalog_.resolve(*txn, tables[t].table));
+    if (!info) return Status::NotFound(kItemTableNotFound);
+    out[t].table = std::move(info);
+  }
+  for (size_t t = 0; t < tables.size(); ++t) {
+    const TableInfo& info = *out[t].table;
+    encoded[t].reserve(tables[t].keys->size());
+    for (const model::Item& key : *tables[t].keys) {
+      std::string k;
+      k.reserve(info.item_prefix.size() + 64);
+      k = info.item_prefix;
+      FDYNO_RETURN_IF_ERROR(appendItemKey(info.def, key, KeySource::kKey, k));
+      encoded[t].push_back(std::move(k));
+    }
+  }
+  // Snapshot reads: one consistent view, no read conflicts to track (the
+  // transaction is never committed).
+  size_t used = 0;
+  bool budget_left = true;
+  for (size_t t = 0; t < tables.size(); ++t) {
+    out[t].keys.resize(encoded[t].size());
+    for (size_t i = 0; i < encoded[t].size() && budget_left; ++i) {
+      FDYNO_ASSIGN_OR_RETURN(auto raw, txn->get(encoded[t][i], /*snapshot=*/true));
+      BatchGetKeyResult& r = out[t].keys[i];
+      if (raw) {
+        size_t size = 0;
+        FDYNO_RETURN_IF_ERROR(readStoredItemSize(*raw, &size));
+        // The item that would cross the limit is left for the next call,
+        // unless nothing was returned yet (a call must make progress; one
+        // item is at most 400 KB, far below the limit).
+        if (used > 0 && used + size > byte_budget) {
+          budget_left = false;
+          break;
+        }
+        FDYNO_ASSIGN_OR_RETURN(auto item, decodeStoredItem(*raw));
+        r.item = std::move(item);
+        r.size = size;
+        used += size;
+      }
+      r.read = true;
+    }
+  }
+  return out;
+}
+
+}  // namespace fdyno::engine
