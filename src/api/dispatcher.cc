@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "api/handlers.h"
+#include "api/query_ops.h"
 #include "common/log.h"
 #include "engine/database.h"
 
@@ -43,6 +44,7 @@ struct Dispatcher::Impl {
         {"CreateTable", &createTable}, {"DescribeTable", &describeTable}, {"ListTables", &listTables},
         {"DeleteTable", &deleteTable}, {"UpdateTable", &updateTable},   {"PutItem", &putItem},
         {"GetItem", &getItem},         {"DeleteItem", &deleteItem},   {"UpdateItem", &updateItem},
+        {"Query", &query},             {"Scan", &scan},
         {"BatchGetItem", &batchGetItem}, {"BatchWriteItem", &batchWriteItem},
     };
     for (auto op : kKnownOperations) known.insert(op);

@@ -30,6 +30,7 @@
 #include "engine/batch.h"
 #include "engine/catalog.h"
 #include "engine/item_key.h"
+#include "engine/query_scan.h"
 #include "engine/stored_item.h"
 #include "engine/table_definition.h"
 #include "kv/kv.h"
@@ -132,6 +133,12 @@ class Database {
   [[nodiscard]] Result<WriteResult> putItem(std::string_view table, const model::Item& item, size_t item_size,
                                             bool return_old);
   [[nodiscard]] Result<WriteResult> deleteItem(std::string_view table, const model::Item& key, bool return_old);
+
+  // --- Query and Scan (engine/query_scan.cc; contract in engine/query_scan.h) ---
+  // One page: `plan` fills the ReadPlan from the table definition, `visit`
+  // sees each item read. kNotFound "Requested resource not found".
+  [[nodiscard]] Result<PageResult> readPage(std::string_view table, const ReadPlanner& plan,
+                                            const ItemVisitor& visit);
 
   // --- batches (engine/batch.cc; contract in engine/batch.h) ---
   // Every key of a BatchGetItem in one snapshot; stops reading once the

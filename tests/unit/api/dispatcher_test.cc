@@ -13,7 +13,7 @@ TEST_F(Dispatch, UnknownOperationHasNoMessage) {
 }
 
 TEST_F(Dispatch, KnownButUnimplementedOperationSaysSo) {
-  expectValidation("Query", "{}", "fdyno does not support Query yet");
+  expectValidation("ExecuteStatement", "{}", "fdyno does not support ExecuteStatement yet");
   expectValidation("TransactWriteItems", "{}", "fdyno does not support TransactWriteItems yet");
   EXPECT_TRUE(dispatcher_->knows("Scan"));
   EXPECT_TRUE(dispatcher_->knows("PutItem"));

@@ -1,0 +1,121 @@
+// query_scan: one page of a Query or Scan (Database::readPage), read from
+// one kv snapshot.
+//
+// Contract:
+// - A page is read in a read-only kv transaction with snapshot reads: it
+//   sees one consistent state, adds no read conflicts and never commits
+//   anything (so it can neither conflict nor slow writers down). Every read
+//   is strongly consistent; ConsistentRead only changes the capacity charged
+//   (api layer).
+// - Cost: a page reads only its own keys (one range read per ~256 items),
+//   never the rest of the table: the key condition or the Scan segment is
+//   turned into a kv range by engine/key_range.h.
+// - Limits: `limit` counts items read (before any filter: DynamoDB's Limit),
+//   `byte_limit` the DynamoDB sizes (model/item_size.h) of the items read
+//   (1 MB page limit); the item that reaches the byte limit is included, as
+//   in DynamoDB. A page stopped by either limit returns LastEvaluatedKey
+//   (even if nothing follows, like DynamoDB); a page that ran out of keys
+//   does not.
+// - The planner runs inside the read, with the table definition, before any
+//   item is read: it checks what needs the schema and fills the ReadPlan.
+//   A non-OK Status ends the read and is returned as is.
+// - Errors: kNotFound "Requested resource not found" (missing table),
+//   kInvalidArgument with DynamoDB's ExclusiveStartKey messages (below),
+//   kCorruption, kv errors.
+// - Thread safety: readPage may run concurrently with anything; the planner
+//   and visitor are called on the calling thread.
+//
+// Secondary indexes (next step): a KeySpace is the thing a page reads: its
+// kv prefix and key schema. The base table is one; an index will be another
+// (prefix 02 <id> 01 <index no>, keys = index key + table key), chosen by
+// ReadPlan::index. Everything else (ranges, paging, limits) is shared.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "engine/catalog.h"
+#include "engine/key_range.h"
+#include "model/attribute_value.h"
+
+namespace fdyno::engine {
+
+// DynamoDB's page limit on data read: 1 MB.
+inline constexpr size_t kPageByteLimit = 1024 * 1024;
+
+// An ordered space of items that Query and Scan read.
+class KeySpace {
+ public:
+  // The table's items: 02 <id> 00 <pk> [<sk>].
+  static KeySpace baseTable(const TableInfo& t);
+
+  const std::string& prefix() const { return prefix_; }
+  const KeyAttribute& hashKey() const { return *hash_; }
+  const KeyAttribute* rangeKey() const { return range_; }
+
+  // prefix + enc(pk): the prefix of every key of one partition.
+  std::string partitionPrefix(const model::AttributeValue& pk) const;
+  // The key of `item` in this space (its key attributes must be valid).
+  [[nodiscard]] Status appendKey(const model::Item& key, std::string& out) const;
+  // The LastEvaluatedKey of an item read from this space.
+  model::Item keyOf(const model::Item& item) const;
+
+ private:
+  std::string prefix_;
+  const TableDefinition* def_ = nullptr;
+  const KeyAttribute* hash_ = nullptr;
+  const KeyAttribute* range_ = nullptr;
+};
+
+enum class ReadKind { kQuery, kScan };
+
+struct ReadPlan {
+  ReadKind kind = ReadKind::kScan;
+  // Query: the partition key value (of the hash key's type) and the
+  // optional sort key condition (values of the range key's type).
+  const model::AttributeValue* partition = nullptr;
+  std::optional<SortKeyCondition> sort;
+  // Scan: parallel scan segment (total 1 = the whole table).
+  uint32_t segment = 0;
+  uint32_t total_segments = 1;
+  // Exclusive start key, not yet validated: readPage checks it against the
+  // key schema with DynamoDB's messages:
+  //  Query: wrong attribute count or names "The provided starting key is
+  //    invalid"; a wrong type "The provided key element does not match the
+  //    schema"; outside the key condition "The provided starting key is
+  //    outside query boundaries based on provided conditions" (no sort
+  //    condition) or "The provided starting key does not match the range
+  //    key predicate" then "The query can return at most one row and cannot
+  //    be restarted" (sort condition, other partition); any start key on a
+  //    hash-only key space "The provided exclusive start key is invalid:
+  //    ExclusiveStartKey: {p=AttributeValue: {S:v}}".
+  //  Scan: "The provided starting key is invalid: The provided key element
+  //    does not match the schema"; with segments, a key outside the segment
+  //    "The provided starting key is invalid: Invalid ExclusiveStartKey.
+  //    Please use ExclusiveStartKey with correct Segment. TotalSegments: T Segment: S".
+  const model::Item* exclusive_start = nullptr;
+  size_t limit = 0;  // items read; 0 = no limit
+  size_t byte_limit = kPageByteLimit;
+  bool forward = true;  // ScanIndexForward
+};
+
+using ReadPlanner = std::function<Status(const TableInfo& table, ReadPlan& plan)>;
+// Called with every item read, in page order, with its DynamoDB size. The
+// visitor may move from the item. A non-OK Status ends the read.
+using ItemVisitor = std::function<Status(model::Item& item, size_t size)>;
+
+struct PageResult {
+  TableRef table;
+  size_t scanned = 0;     // items read (ScannedCount)
+  size_t bytes_read = 0;  // sum of their DynamoDB sizes (capacity)
+  std::optional<model::Item> last_evaluated_key;
+};
+
+// The kv range a plan reads before ExclusiveStartKey is applied (exposed for tests).
+KeyRange planRange(const KeySpace& space, const ReadPlan& plan);
+
+}  // namespace fdyno::engine
