@@ -46,6 +46,7 @@ struct Dispatcher::Impl {
         {"GetItem", &getItem},         {"DeleteItem", &deleteItem},   {"UpdateItem", &updateItem},
         {"Query", &query},             {"Scan", &scan},
         {"BatchGetItem", &batchGetItem}, {"BatchWriteItem", &batchWriteItem},
+        {"TransactGetItems", &transactGetItems}, {"TransactWriteItems", &transactWriteItems},
     };
     for (auto op : kKnownOperations) known.insert(op);
   }

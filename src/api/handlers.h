@@ -33,4 +33,8 @@ std::string updateItem(engine::Database& db, simdjson::dom::object body);
 std::string batchGetItem(engine::Database& db, simdjson::dom::object body);
 std::string batchWriteItem(engine::Database& db, simdjson::dom::object body);
 
+// transact_ops.cc
+std::string transactGetItems(engine::Database& db, simdjson::dom::object body);
+std::string transactWriteItems(engine::Database& db, simdjson::dom::object body);
+
 }  // namespace fdyno::api

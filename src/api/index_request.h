@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "api/table_request.h"
+#include "engine/database.h"
 #include "engine/table_definition.h"
 
 namespace fdyno::api {
@@ -46,5 +47,43 @@ std::optional<std::vector<RawIndex>> readIndexes(const RequestObject& req, engin
 void checkAndBuildIndexes(const std::optional<std::vector<RawIndex>>& lsis,
                           const std::optional<std::vector<RawIndex>>& gsis, bool on_demand,
                           engine::TableDefinition& def);
+
+// ---- UpdateTable: GlobalSecondaryIndexUpdates ----
+
+// One element of GlobalSecondaryIndexUpdates as sent.
+struct RawIndexUpdate {
+  std::optional<RawIndex> create;
+  std::optional<std::string_view> delete_name;
+  std::optional<std::string_view> update_name;
+  std::optional<ParsedThroughput> update_throughput;
+  size_t actions = 0;  // how many of Create, Update, Delete are present
+};
+
+// UpdateTable's AttributeDefinitions (phase 2 constraints, like CreateTable's).
+std::vector<engine::AttributeDefinition> readUpdateAttributeDefinitions(const RequestObject& req,
+                                                                        ConstraintErrors& errors);
+
+// Reads GlobalSecondaryIndexUpdates (phases 1+2); nullopt if absent.
+std::optional<std::vector<RawIndexUpdate>> readIndexUpdates(const RequestObject& req, ConstraintErrors& errors);
+
+// Phase 3, against `current` (the table as DescribeTable sees it now; the
+// engine re-checks what can change in between, inside its transaction).
+// DynamoDB's rules and messages:
+//  - each update has exactly one of Create/Update/Delete (ValidationException);
+//  - at most one Create or Delete per request, and none while another index
+//    is CREATING or DELETING: LimitExceededException "Subscriber limit
+//    exceeded: Only 1 online index can be created or deleted simultaneously
+//    per table";
+//  - Create: name not used by any index ("Attempting to create an index
+//    which already exists"); key attributes defined in THIS request's
+//    AttributeDefinitions (the table's own do not count); key schema and
+//    projection rules as in CreateTable; throughput required iff PROVISIONED;
+//  - Delete/Update of an unknown GSI: ResourceNotFoundException "Requested
+//    resource not found: Index: NAME not found".
+// Fills u.create_index / u.delete_index / u.index_throughput /
+// u.attribute_definitions.
+void checkAndBuildIndexUpdates(const std::vector<RawIndexUpdate>& updates,
+                               const std::vector<engine::AttributeDefinition>& request_defs,
+                               const engine::TableDefinition& current, bool on_demand, engine::TableUpdate& u);
 
 }  // namespace fdyno::api

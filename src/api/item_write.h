@@ -42,6 +42,9 @@ class ConditionCheck {
   // which abandons the write; throwFor() then turns it into the exception.
   [[nodiscard]] Status check(engine::StoredItem& old);
   bool failed() const { return failed_; }
+  // The old item kept for ALL_OLD after a failed check (TransactWriteItems
+  // puts it in its cancellation reason); null otherwise.
+  const model::Item* oldItem() const { return old_item_ ? &*old_item_ : nullptr; }
 
   // Throws ConditionalCheckFailedException if the condition failed,
   // otherwise the ApiError that `s` stands for.

@@ -20,11 +20,11 @@ void writeKeySchema(JsonWriter& w, const engine::TableDefinition& def) {
 }
 
 // One element of GlobalSecondaryIndexes / LocalSecondaryIndexes, members in
-// DynamoDB's order. Index entries are not maintained yet, so the size and
-// count are 0 (DynamoDB itself refreshes them only every ~6 hours).
-// TODO(indexes): real IndexSizeBytes/ItemCount once entries are maintained.
+// DynamoDB's order. IndexSizeBytes and ItemCount are exact (kv counters kept
+// by every write; DynamoDB itself refreshes them only every ~6 hours).
 void writeIndex(JsonWriter& w, const engine::IndexDefinition& index, std::string_view table_arn,
-                engine::TableStatus table_status) {
+                const engine::TableDescription& d) {
+  engine::TableStatus table_status = d.status;
   bool global = index.kind == engine::IndexKind::kGlobal;
   w.beginObject();
   w.field("IndexName", index.name);
@@ -46,6 +46,10 @@ void writeIndex(JsonWriter& w, const engine::IndexDefinition& index, std::string
     engine::IndexStatus status = table_status == engine::TableStatus::kCreating ? engine::IndexStatus::kCreating
                                                                                  : index.status;
     w.field("IndexStatus", engine::indexStatusName(status));
+    // A GSI added by UpdateTable is CREATING while its backfill runs.
+    if (index.status == engine::IndexStatus::kCreating && table_status != engine::TableStatus::kCreating) {
+      w.field("Backfilling", true);
+    }
     // On-demand tables show zeros here, as DynamoDB does.
     w.key("ProvisionedThroughput").beginObject();
     w.field("NumberOfDecreasesToday", int64_t{0});
@@ -53,17 +57,18 @@ void writeIndex(JsonWriter& w, const engine::IndexDefinition& index, std::string
     w.field("WriteCapacityUnits", index.throughput.write);
     w.endObject();
   }
-  w.field("IndexSizeBytes", int64_t{0});
-  w.field("ItemCount", int64_t{0});
+  auto counters = d.indexCounters(index.number);
+  w.field("IndexSizeBytes", counters.size_bytes);
+  w.field("ItemCount", counters.item_count);
   w.field("IndexArn", engine::indexArn(table_arn, index.name));
   w.endObject();
 }
 
 void writeIndexes(JsonWriter& w, std::string_view member, const std::vector<engine::IndexDefinition>& indexes,
-                  std::string_view table_arn, engine::TableStatus table_status) {
+                  std::string_view table_arn, const engine::TableDescription& d) {
   if (indexes.empty()) return;
   w.key(member).beginArray();
-  for (const auto& index : indexes) writeIndex(w, index, table_arn, table_status);
+  for (const auto& index : indexes) writeIndex(w, index, table_arn, d);
   w.endArray();
 }
 
@@ -102,8 +107,8 @@ void writeTableDescription(JsonWriter& w, const engine::TableDescription& d, con
   w.field("TableArn", arn);
   w.field("TableId", def.table_uuid);
   if (!deleting) {
-    writeIndexes(w, "LocalSecondaryIndexes", def.local_indexes, arn, d.status);
-    writeIndexes(w, "GlobalSecondaryIndexes", def.global_indexes, arn, d.status);
+    writeIndexes(w, "LocalSecondaryIndexes", def.local_indexes, arn, d);
+    writeIndexes(w, "GlobalSecondaryIndexes", def.global_indexes, arn, d);
   }
 
   // DynamoDB shows BillingModeSummary for on-demand tables, and for

@@ -308,7 +308,8 @@ std::string updateTable(engine::Database& db, simdjson::dom::object body) {
   auto stream = readStreamSpec(req, errors);
   auto sse = readSse(req, errors);
   auto deletion_protection = req.getBool("DeletionProtectionEnabled");
-  auto gsi_updates = req.getList("GlobalSecondaryIndexUpdates");
+  auto update_defs = readUpdateAttributeDefinitions(req, errors);
+  auto gsi_updates = readIndexUpdates(req, errors);
   errors.throwIfAny();
 
   bool any_gsi_update = gsi_updates && gsi_updates->size() > 0;
@@ -324,12 +325,20 @@ std::string updateTable(engine::Database& db, simdjson::dom::object body) {
         "PROVISIONED");
   }
   if (throughput) checkThroughputBounds(*throughput);
-  // TODO(indexes, global tables): GSI creation/deletion and replicas.
-  if (any_gsi_update) rejectUnsupported(req, "UpdateTable", {"GlobalSecondaryIndexUpdates"});
+  // TODO(global tables): replicas.
   rejectUnsupported(req, "UpdateTable", {"ReplicaUpdates"});
   if (stream) checkUpdateStreamSpec(*stream);
 
   engine::TableUpdate u;
+  if (any_gsi_update) {
+    // Checked against the table as it is now; the engine re-checks what may
+    // change meanwhile inside its own transaction.
+    auto current = db.describeTable(*name);
+    if (!current.ok()) throwStatus(current.status());
+    const engine::TableDefinition& def = current->table->def;
+    bool on_demand = billing.value_or(def.billing_mode) == engine::BillingMode::kPayPerRequest;
+    checkAndBuildIndexUpdates(*gsi_updates, update_defs, def, on_demand, u);
+  }
   u.billing_mode = billing;
   if (throughput) u.throughput = engine::Throughput{*throughput->read, *throughput->write};
   u.deletion_protection = deletion_protection;

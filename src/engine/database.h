@@ -21,6 +21,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,20 @@ struct TableDescription {
   TableStatus status = TableStatus::kActive;
   int64_t item_count = 0;
   int64_t size_bytes = 0;
+  // Per secondary index (engine/index_maintenance.h counters), any order.
+  struct IndexCounters {
+    uint16_t number = 0;
+    int64_t item_count = 0;
+    int64_t size_bytes = 0;
+  };
+  std::vector<IndexCounters> index_counters;
+  // The counters of index `number` (zeros if unknown).
+  IndexCounters indexCounters(uint16_t number) const {
+    for (const auto& c : index_counters) {
+      if (c.number == number) return c;
+    }
+    return IndexCounters{number, 0, 0};
+  }
 };
 
 struct ListTablesResult {
@@ -66,6 +81,17 @@ struct TableUpdate {
   std::optional<TableClass> table_class;
   std::optional<StreamSpec> stream;
   std::optional<SseSpec> sse;
+  // GlobalSecondaryIndexUpdates (validated by the api layer; at most one
+  // create or delete). create_index: name, keys, projection, throughput;
+  // the engine assigns its number and status CREATING and starts the
+  // backfill (engine/index_backfill.h). attribute_definitions: the
+  // request's, merged into the table's (new names appended).
+  std::optional<IndexDefinition> create_index;
+  std::vector<AttributeDefinition> attribute_definitions;
+  // The GSI to delete: DELETING, then its entries are cleared in the background.
+  std::optional<std::string> delete_index;
+  // GSI Update: new provisioned throughput per index name.
+  std::vector<std::pair<std::string, Throughput>> index_throughput;
 };
 
 struct ReadResult {
@@ -106,9 +132,19 @@ struct WriteResult {
   std::optional<model::Item> old_item;  // when plan.return_old and the item existed
 };
 
+// TransactGetItems / TransactWriteItems (engine/transact.h).
+struct TransactGetAction;
+struct TransactGetOutcome;
+struct TransactWriteRequest;
+struct TransactWriteOutcome;
+
+class IndexBuilder;  // engine/index_backfill.h
+
 class Database {
  public:
   Database(kv::Store& store, DatabaseOptions opts);
+  // Stops the index builder (a running backfill resumes at the next start).
+  ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
@@ -149,8 +185,18 @@ class Database {
   // kNotFound "Requested resource not found" if any is missing.
   [[nodiscard]] Result<std::vector<TableRef>> resolveTables(const std::vector<std::string_view>& names);
 
+  // --- transactions (engine/transact.cc; contract in engine/transact.h) ---
+  // Every Get in ONE kv snapshot.
+  [[nodiscard]] Result<TransactGetOutcome> transactGet(const std::vector<TransactGetAction>& actions);
+  // Every condition and write in ONE serializable kv transaction (retried
+  // whole on conflict), with ClientRequestToken idempotency.
+  [[nodiscard]] Result<TransactWriteOutcome> transactWrite(const TransactWriteRequest& request);
+
   // The catalog, for tests and for later operation families (Query, Scan).
   Catalog& catalog() { return catalog_; }
+
+  // Blocks until every queued index backfill/drop has finished (tests).
+  void waitForIndexJobs();
 
  private:
   [[nodiscard]] Status readCounters(kv::Transaction& txn, const TableInfo& t, TableDescription* out);
@@ -158,6 +204,9 @@ class Database {
   kv::Store& store_;
   DatabaseOptions opts_;
   Catalog catalog_;
+  // Background GSI backfills and index drops (engine/index_backfill.h).
+  // Declared last: destroyed (thread joined) first.
+  std::unique_ptr<IndexBuilder> index_builder_;
 };
 
 }  // namespace fdyno::engine

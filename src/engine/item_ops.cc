@@ -1,6 +1,7 @@
 // Database: single-item operations and the shared write path.
 // See engine/database.h for the contract.
 #include "engine/database.h"
+#include "engine/item_mutation.h"
 #include "engine/storage_keys.h"
 #include "model/item_size.h"
 
@@ -39,7 +40,6 @@ Result<WriteResult> Database::writeItem(std::string_view table, const model::Ite
                                         const WriteDecider& decide) {
   WriteResult result;
   std::string key;
-  std::string value;
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
     result = WriteResult{};
     FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolve(txn, table));
@@ -52,44 +52,7 @@ Result<WriteResult> Database::writeItem(std::string_view table, const model::Ite
     WritePlan plan;
     FDYNO_RETURN_IF_ERROR(decide(*t, old, plan));
 
-    result.old_existed = old.exists();
-    result.old_size = old.size();
-    result.op = plan.op;
-    if (plan.return_old && old.exists()) {
-      FDYNO_ASSIGN_OR_RETURN(const model::Item* unused, old.item());
-      (void)unused;
-    }
-
-    int64_t count_delta = 0;
-    int64_t size_delta = 0;
-    switch (plan.op) {
-      case WriteOp::kKeep:
-        break;
-      case WriteOp::kPut: {
-        if (!plan.item) return Status::Internal("writeItem: kPut without an item");
-        size_t size = plan.item_size ? plan.item_size : model::itemSize(*plan.item);
-        value.clear();
-        value.reserve(size + 16);
-        encodeStoredItem(value, *plan.item, size);
-        txn.set(key, value);
-        result.new_size = size;
-        count_delta = old.exists() ? 0 : 1;
-        size_delta = static_cast<int64_t>(size) - static_cast<int64_t>(result.old_size);
-        break;
-      }
-      case WriteOp::kDelete:
-        if (old.exists()) {
-          txn.clear(key);
-          count_delta = -1;
-          size_delta = -static_cast<int64_t>(result.old_size);
-        }
-        break;
-    }
-    // Counters use atomicAdd: it adds no read conflict, so concurrent writers
-    // of different items never conflict over the table's totals.
-    if (count_delta != 0) txn.atomicAdd(t->item_count_key, count_delta);
-    if (size_delta != 0) txn.atomicAdd(t->size_bytes_key, size_delta);
-    if (plan.return_old) result.old_item = old.takeDecoded();
+    FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, *t, key, old, plan, &result));
     result.table = std::move(t);
     return Status::OK();
   });

@@ -35,8 +35,14 @@ class StoredItem {
   size_t size() const;
   // The decoded item (decoded on first call); nullptr when absent.
   [[nodiscard]] Result<const model::Item*> item();
-  // Moves the decoded item out (after item() succeeded), else nullopt.
-  std::optional<model::Item> takeDecoded() { return std::move(decoded_); }
+  // Moves the decoded item out (after item() succeeded), else nullopt. A
+  // later item() decodes the stored bytes again (the write step needs the
+  // old item for index maintenance after UpdateItem took it).
+  std::optional<model::Item> takeDecoded() {
+    std::optional<model::Item> out = std::move(decoded_);
+    decoded_.reset();
+    return out;
+  }
 
  private:
   std::optional<std::string> raw_;

@@ -6,6 +6,8 @@
 #include <random>
 
 #include "engine/database.h"
+#include "engine/index_backfill.h"
+#include "engine/index_maintenance.h"
 #include "engine/storage_keys.h"
 
 namespace fdyno::engine {
@@ -56,6 +58,76 @@ int64_t decodeCounter(const std::optional<std::string>& v) {
   return static_cast<int64_t>(x);
 }
 
+// GlobalSecondaryIndexUpdates against the stored definition. The api layer
+// has checked the request alone (one create/delete, attribute definitions
+// for the new keys, projections) and, on a snapshot, most of these; they
+// are checked again here, inside the transaction, because the definition
+// may have changed since.
+Status applyIndexUpdates(TableDefinition& def, const TableUpdate& u, BillingMode target) {
+  bool busy = false;
+  for (const auto& index : def.global_indexes) {
+    busy = busy || index.status == IndexStatus::kCreating || index.status == IndexStatus::kDeleting;
+  }
+  if ((u.create_index || u.delete_index) && busy) {
+    // LimitExceededException in the api layer's pre-check; here only on a race.
+    return Status::InvalidArgument(
+        "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+  }
+  for (const auto& [name, tp] : u.index_throughput) {
+    IndexDefinition* found = nullptr;
+    for (auto& index : def.global_indexes) {
+      if (index.name == name) found = &index;
+    }
+    if (!found) return Status::NotFound("Requested resource not found: Index: " + name + " not found");
+    if (target == BillingMode::kProvisioned) found->throughput = tp;
+  }
+  if (u.delete_index) {
+    IndexDefinition* found = nullptr;
+    for (auto& index : def.global_indexes) {
+      if (index.name == *u.delete_index) found = &index;
+    }
+    if (!found) return Status::NotFound("Requested resource not found: Index: " + *u.delete_index + " not found");
+    found->status = IndexStatus::kDeleting;
+  }
+  if (u.create_index) {
+    if (def.findIndex(u.create_index->name)) {
+      return Status::InvalidArgument("Attempting to create an index which already exists");
+    }
+    // A key attribute keeps its type: the table's and other indexes' key
+    // attributes are defined already.
+    for (const auto& ad : u.attribute_definitions) {
+      for (auto& existing : def.attribute_definitions) {
+        if (existing.name == ad.name && existing.type != ad.type) {
+          return Status::InvalidArgument(
+              "One or more parameter values were invalid: Attributes cannot be redefined. Please check that your "
+              "attribute has the same type as previously defined. Attribute: " +
+              ad.name);
+        }
+      }
+    }
+    if (def.global_indexes.size() >= kMaxGlobalIndexes) {
+      return Status::InvalidArgument(
+          "One or more parameter values were invalid: Number of GlobalSecondaryIndexes exceeds per-table limit "
+          "of " +
+          std::to_string(kMaxGlobalIndexes));
+    }
+    if (def.last_index_number == 0xFFFF) return Status::InvalidArgument("Too many indexes created on this table");
+    for (const auto& ad : u.attribute_definitions) {
+      bool known = false;
+      for (const auto& existing : def.attribute_definitions) known = known || existing.name == ad.name;
+      if (!known) def.attribute_definitions.push_back(ad);
+    }
+    IndexDefinition index = *u.create_index;
+    index.kind = IndexKind::kGlobal;
+    // Numbers are never reused (docs/storage-layout.md).
+    index.number = ++def.last_index_number;
+    index.status = IndexStatus::kCreating;
+    if (target == BillingMode::kPayPerRequest) index.throughput = {};
+    def.global_indexes.push_back(std::move(index));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 std::string_view tableStatusName(TableStatus s) {
@@ -68,7 +140,15 @@ std::string_view tableStatusName(TableStatus s) {
   return "ACTIVE";
 }
 
-Database::Database(kv::Store& store, DatabaseOptions opts) : store_(store), opts_(std::move(opts)) {}
+Database::Database(kv::Store& store, DatabaseOptions opts)
+    : store_(store), opts_(std::move(opts)), index_builder_(std::make_unique<IndexBuilder>(store_, catalog_)) {
+  // Backfills and drops interrupted by a shutdown or crash go on now.
+  index_builder_->resume();
+}
+
+Database::~Database() = default;
+
+void Database::waitForIndexJobs() { index_builder_->waitIdle(); }
 
 Status Database::readCounters(kv::Transaction& txn, const TableInfo& t, TableDescription* out) {
   // Snapshot reads: counters change with every write and must not make a
@@ -77,6 +157,15 @@ Status Database::readCounters(kv::Transaction& txn, const TableInfo& t, TableDes
   FDYNO_ASSIGN_OR_RETURN(auto size, txn.get(t.size_bytes_key, /*snapshot=*/true));
   out->item_count = std::max<int64_t>(0, decodeCounter(count));
   out->size_bytes = std::max<int64_t>(0, decodeCounter(size));
+  out->index_counters.clear();
+  for (const auto* list : {&t.def.global_indexes, &t.def.local_indexes}) {
+    for (const auto& index : *list) {
+      FDYNO_ASSIGN_OR_RETURN(auto ic, txn.get(indexItemCountKey(t.def.id, index.number), /*snapshot=*/true));
+      FDYNO_ASSIGN_OR_RETURN(auto is, txn.get(indexSizeBytesKey(t.def.id, index.number), /*snapshot=*/true));
+      out->index_counters.push_back(
+          {index.number, std::max<int64_t>(0, decodeCounter(ic)), std::max<int64_t>(0, decodeCounter(is))});
+    }
+  }
   return Status::OK();
 }
 
@@ -209,14 +298,20 @@ Result<TableDescription> Database::updateTable(std::string_view name, const Tabl
           "is PROVISIONED");
     }
     // Switching to PROVISIONED needs a throughput for every GSI, given in
-    // GlobalSecondaryIndexUpdates.
-    // TODO(indexes): accept it there once GlobalSecondaryIndexUpdates exist.
-    if (target == BillingMode::kProvisioned && def.billing_mode == BillingMode::kPayPerRequest &&
-        !def.global_indexes.empty()) {
-      return Status::InvalidArgument(
-          "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " +
-          def.global_indexes.front().name);
+    // GlobalSecondaryIndexUpdates (Update).
+    if (target == BillingMode::kProvisioned && def.billing_mode == BillingMode::kPayPerRequest) {
+      for (const auto& index : def.global_indexes) {
+        bool given = false;
+        for (const auto& [n, tp] : u.index_throughput) given = given || n == index.name;
+        if (!given) {
+          return Status::InvalidArgument(
+              "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " +
+              index.name);
+        }
+      }
     }
+    FDYNO_RETURN_IF_ERROR(applyIndexUpdates(def, u, target));
+    if (u.create_index || u.delete_index || !u.index_throughput.empty()) becomes_updating = true;
     if (u.stream) {
       // DynamoDB refuses no-op stream changes, and changing the view type of
       // an enabled stream (disable it first).
@@ -273,6 +368,19 @@ Result<TableDescription> Database::updateTable(std::string_view name, const Tabl
   });
   if (!st.ok()) return st;
   catalog_.remember(d.table);
+  // The index work starts once the new definition is committed: from then
+  // on every writer maintains a CREATING index / ignores a DELETING one.
+  const TableDefinition& committed = d.table->def;
+  if (u.create_index) {
+    if (const IndexDefinition* index = committed.findIndex(u.create_index->name)) {
+      index_builder_->enqueue({IndexBuilder::JobKind::kBackfill, committed.name, committed.id, index->number});
+    }
+  }
+  if (u.delete_index) {
+    if (const IndexDefinition* index = committed.findIndex(*u.delete_index)) {
+      index_builder_->enqueue({IndexBuilder::JobKind::kDrop, committed.name, committed.id, index->number});
+    }
+  }
   return d;
 }
 
