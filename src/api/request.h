@@ -103,8 +103,10 @@ void checkCreateTableName(std::optional<std::string_view> name, ConstraintErrors
 // TableName of DescribeTable, DeleteTable, UpdateTable: required as above,
 // then constraints length >= 1, pattern, length <= 255.
 void checkExistingTableName(std::optional<std::string_view> name, ConstraintErrors& errors);
-// TableName of item operations: null is a constraint error ("Value null at
-// 'tableName' ... Member must not be null"), then as checkExistingTableName.
+// TableName of item operations (and Query/Scan): null is a constraint error
+// ("Value null at 'tableName' ... Member must not be null"); empty only
+// "length greater than or equal to 1"; otherwise pattern, length >= 3 and
+// length <= 255, each a separate constraint error.
 void checkItemTableName(std::optional<std::string_view> name, ConstraintErrors& errors);
 
 enum class ReturnConsumedCapacity { kNone, kTotal, kIndexes };

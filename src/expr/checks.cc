@@ -1,10 +1,12 @@
 // Text-only checks run after a successful parse, in DynamoDB's order:
-// redundant parentheses, unknown function, misused function, reserved
-// keyword, repeated update section. Each category is searched over the whole
-// expression, in text order, before the next category: e.g. DynamoDB reports
+// redundant parentheses, function calls (unknown, wrong expression kind,
+// misused), reserved keyword, repeated update section. Each category is
+// searched over the whole expression, in text order, before the next
+// category: e.g. DynamoDB reports
 // "Invalid function name" for "set #c = if_not_exist(:c) set c = d" although
 // the SET section is also repeated (dynalite's updateItem tests).
 #include <string>
+#include <string_view>
 
 #include "expr/parser.h"
 #include "expr/reserved_words.h"
@@ -14,83 +16,63 @@ namespace {
 
 Status invalid(std::string msg) { return Status::InvalidArgument(msg); }
 
-// Calls fn(node) for every node below `n`, parents first, in text order.
-template <typename Fn>
-void forEachNode(const Node& n, Fn&& fn) {
-  fn(n);
-  for (const auto& c : n.children) forEachNode(*c, fn);
-}
-
-template <typename Fn>
-void forEachNode(const ParsedExpression& p, Fn&& fn) {
-  if (p.condition) forEachNode(*p.condition, fn);
-  for (const auto& a : p.update) {
-    if (a.value) forEachNode(*a.value, fn);
-  }
-}
-
-// Unknown functions. In conditions, DynamoDB treats the update-only
-// functions (if_not_exists, list_append) as unknown names too.
-Status checkFunctionNames(Grammar g, const ParsedExpression& p) {
-  const Node* bad = nullptr;
-  forEachNode(p, [&](const Node& n) {
-    if (bad || n.kind != NodeKind::kFunction) return;
-    bool known = n.function != Function::kUnknown;
-    if (g == Grammar::kCondition &&
-        (n.function == Function::kIfNotExists || n.function == Function::kListAppend)) {
-      known = false;
-    }
-    if (!known) bad = &n;
-  });
-  if (bad) return invalid("Invalid function name; function: " + bad->text);
-  return Status::OK();
-}
-
 bool isBooleanFunction(Function f) {
   return f == Function::kAttributeExists || f == Function::kAttributeNotExists ||
          f == Function::kAttributeType || f == Function::kBeginsWith || f == Function::kContains;
 }
 
-// A function in condition position must return a boolean; in operand
-// position only size() (conditions) or if_not_exists/list_append (updates)
-// may appear: "The function is not allowed to be used this way in an
-// expression; function: X".
-const Node* findMisusedOperand(Grammar g, const Node& n);
+bool isUpdateFunction(Function f) { return f == Function::kIfNotExists || f == Function::kListAppend; }
 
-const Node* findMisusedCondition(const Node& n) {
-  switch (n.kind) {
-    case NodeKind::kAnd:
-    case NodeKind::kOr:
-    case NodeKind::kNot:
-      for (const auto& c : n.children) {
-        if (const Node* m = findMisusedCondition(*c)) return m;
-      }
-      return nullptr;
-    case NodeKind::kFunction:
-      if (!isBooleanFunction(n.function)) return &n;
-      for (const auto& c : n.children) {
-        if (const Node* m = findMisusedOperand(Grammar::kCondition, *c)) return m;
-      }
-      return nullptr;
-    default:
-      for (const auto& c : n.children) {
-        if (const Node* m = findMisusedOperand(Grammar::kCondition, *c)) return m;
-      }
-      return nullptr;
+constexpr std::string_view kMisusedFunction =
+    "The function is not allowed to be used this way in an expression; function: ";
+
+// DynamoDB's rule for one function call, given the grammar and whether the
+// call is nested inside a comparison, BETWEEN, IN, another function or +/-.
+// (The rule as DynamoDB Local's expression listener applies it; its messages
+// are the ones real DynamoDB returns, e.g. ScyllaDB's
+// test_update_expression_function_nesting records the nesting message.)
+// - a name that is no function at all: "Invalid function name";
+// - an update function (if_not_exists, list_append) in a condition or filter:
+//   "The function is not allowed in a condition expression";
+// - a condition function (attribute_exists, ..., size) in an update:
+//   "The function is not allowed in an update expression";
+// - conditions: a bare function must return a boolean (so size(a) alone is
+//   misused) and only size() may be nested (attribute_exists(a) < 1 is not);
+// - updates: only if_not_exists() may be nested, so list_append(list_append(
+//   ...), ...) and list_append(a, b) + :c are misused, while
+//   list_append(if_not_exists(a, :v), :w) is fine.
+std::string_view functionError(Grammar g, const Node& n, bool nested) {
+  if (n.function == Function::kUnknown) return "Invalid function name; function: ";
+  if (g == Grammar::kCondition) {
+    if (isUpdateFunction(n.function)) return "The function is not allowed in a condition expression; function: ";
+    bool ok = nested ? n.function == Function::kSize : isBooleanFunction(n.function);
+    return ok ? std::string_view() : kMisusedFunction;
   }
+  if (!isUpdateFunction(n.function)) return "The function is not allowed in an update expression; function: ";
+  return nested && n.function != Function::kIfNotExists ? kMisusedFunction : std::string_view();
 }
 
-const Node* findMisusedOperand(Grammar g, const Node& n) {
+struct FunctionError {
+  const Node* node = nullptr;
+  std::string_view message;
+};
+
+// Pre-order, in text order: DynamoDB checks each call as it enters it, so the
+// outermost offending call of the leftmost branch is reported. AND, OR and
+// NOT do not count as nesting; everything else with children does.
+void findFunctionError(Grammar g, const Node& n, bool nested, FunctionError& err) {
   if (n.kind == NodeKind::kFunction) {
-    bool ok = g == Grammar::kCondition
-                  ? n.function == Function::kSize
-                  : (n.function == Function::kIfNotExists || n.function == Function::kListAppend);
-    if (!ok) return &n;
+    std::string_view msg = functionError(g, n, nested);
+    if (!msg.empty()) {
+      err = {&n, msg};
+      return;
+    }
   }
+  bool logical = n.kind == NodeKind::kAnd || n.kind == NodeKind::kOr || n.kind == NodeKind::kNot;
   for (const auto& c : n.children) {
-    if (const Node* m = findMisusedOperand(g, *c)) return m;
+    findFunctionError(g, *c, logical ? nested : true, err);
+    if (err.node) return;
   }
-  return nullptr;
 }
 
 const PathElement* findReserved(const Path& p) {
@@ -113,17 +95,12 @@ const PathElement* findReserved(const Node& n) {
 Status checkParsed(Grammar grammar, const ParsedExpression& parsed, bool redundant_parens,
                    std::string_view repeated_section) {
   if (redundant_parens) return invalid("The expression has redundant parentheses;");
-  FDYNO_RETURN_IF_ERROR(checkFunctionNames(grammar, parsed));
-
-  const Node* misused = nullptr;
-  if (parsed.condition) misused = findMisusedCondition(*parsed.condition);
+  FunctionError fn;
+  if (parsed.condition) findFunctionError(grammar, *parsed.condition, false, fn);
   for (const auto& a : parsed.update) {
-    if (!misused && a.value) misused = findMisusedOperand(Grammar::kUpdate, *a.value);
+    if (!fn.node && a.value) findFunctionError(grammar, *a.value, false, fn);
   }
-  if (misused) {
-    return invalid("The function is not allowed to be used this way in an expression; function: " +
-                   misused->text);
-  }
+  if (fn.node) return invalid(std::string(fn.message) + fn.node->text);
 
   const PathElement* reserved = nullptr;
   if (parsed.condition) reserved = findReserved(*parsed.condition);

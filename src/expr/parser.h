@@ -29,8 +29,10 @@
 //
 // Error order (DynamoDB's, learned from dynalite's recordings of real
 // DynamoDB): empty; size; syntax; limits (nesting levels, list index range,
-// operator count, IN operands); redundant parentheses; unknown function;
-// misused function; reserved keyword; (update) repeated section. Everything
+// operator count, IN operands); redundant parentheses; function calls
+// (unknown name, function of the other expression kind, misused - one
+// pre-order walk, see checks.cc); reserved keyword; (update) repeated
+// section. Everything
 // that needs ExpressionAttributeNames/Values comes later (resolve.h).
 #pragma once
 

@@ -182,6 +182,28 @@ bool removeFirst(const ResolvedPath* a, const ResolvedPath* b) {
   return a->size() > b->size();
 }
 
+// SETs run in element-number order within a list, whatever their order in
+// the expression: "SET a[84] = :1, a[37] = :2, a[17] = :3" on a 4-element
+// list appends :3, :2, :1 (DynamoDB's developer guide: "the elements are
+// sorted in order by element number"; ScyllaDB's
+// test_nested_attribute_update_array_out_of_bounds). Any total order with
+// ascending indices will do: targets never overlap, so SETs on different
+// lists or maps are independent.
+bool setFirst(const PlannedChange& a, const PlannedChange& b) {
+  const ResolvedPath& p = *a.path;
+  const ResolvedPath& q = *b.path;
+  size_t n = std::min(p.size(), q.size());
+  for (size_t i = 0; i < n; ++i) {
+    const PathStep& x = p[i];
+    const PathStep& y = q[i];
+    if (x == y) continue;
+    if (x.is_index && y.is_index) return x.index < y.index;
+    if (!x.is_index && !y.is_index) return x.name < y.name;
+    return x.is_index;
+  }
+  return p.size() < q.size();
+}
+
 }  // namespace
 
 Status applyUpdate(const ParsedExpression& parsed, const Bindings& b, const std::vector<ResolvedPath>& targets,
@@ -209,14 +231,24 @@ Status applyUpdate(const ParsedExpression& parsed, const Bindings& b, const std:
     }
   }
   std::vector<const ResolvedPath*> removals;
+  std::vector<PlannedChange*> puts;
+  puts.reserve(changes.size());
   for (PlannedChange& c : changes) {
     if (!c.path) continue;
     if (c.remove) {
       removals.push_back(c.path);
     } else {
-      put(item, *c.path, std::move(c.value));
+      puts.push_back(&c);
     }
   }
+  // Only an index SET can be affected by order; skip the sort otherwise.
+  bool any_index = std::any_of(puts.begin(), puts.end(),
+                               [](const PlannedChange* c) { return c->path->back().is_index; });
+  if (any_index && puts.size() > 1) {
+    std::sort(puts.begin(), puts.end(),
+              [](const PlannedChange* x, const PlannedChange* y) { return setFirst(*x, *y); });
+  }
+  for (PlannedChange* c : puts) put(item, *c->path, std::move(c->value));
   std::sort(removals.begin(), removals.end(), removeFirst);
   for (const ResolvedPath* p : removals) erase(item, *p);
   return Status::OK();

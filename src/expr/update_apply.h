@@ -4,7 +4,9 @@
 // - Preconditions: validateUpdate() succeeded for these Bindings and filled
 //   `targets` (one resolved path per action, no overlaps).
 // - Every right-hand side is evaluated against the item as it was BEFORE the
-//   update (DynamoDB: "SET a = b, b = a" swaps), then all actions are applied.
+//   update (DynamoDB: "SET a = b, b = a" swaps), then all actions are applied:
+//   SET/ADD/DELETE in element-number order within a list (so several SETs
+//   past the end append in index order), then REMOVEs from the highest index.
 // - On error `item` is left unchanged... only if the error is found in the
 //   evaluation phase, which is where every data-dependent error arises; the
 //   apply phase cannot fail.
