@@ -16,9 +16,19 @@
 //     a key condition, Scan Segment/TotalSegments pairing, then
 //     ExpressionAttributeNames/Values, KeyCondition, Filter, Projection
 //     expressions, unused names/values, then Select combinations.
-//  4. With the table (plan(), inside the read): index, key condition against
-//     the key schema, filter on key attributes (Query), then the engine's
+//  4. With the table (plan(), inside the read): index (missing, then
+//     ConsistentRead on a GSI, then a backfilling GSI, then Select and
+//     projection against the index projection), key condition against the
+//     table's or index's key schema (multi-attribute GSI keys: every HASH
+//     attribute with =, RANGE attributes left to right, = on all but the
+//     last), filter on key attributes (Query), then the engine's
 //     ExclusiveStartKey checks.
+//
+// Index reads (IndexName): Select defaults to ALL_PROJECTED_ATTRIBUTES.
+// ALL_ATTRIBUTES, or a projection naming attributes the index does not
+// project, is an error on a GSI whose projection is not ALL and makes an
+// LSI fetch each item from the table (ReadPlan::fetch_base; DynamoDB
+// charges those reads to the table).
 //
 // Contract: throws ApiError with DynamoDB's texts. Not copyable or movable:
 // resolved expressions point into maps it owns; the simdjson document must
@@ -65,6 +75,10 @@ class ReadRequest {
   SelectMode select() const { return select_; }
   const expr::Condition* filter() const { return filter_ ? &*filter_ : nullptr; }
   const expr::Projection* projection() const { return projection_ ? &*projection_ : nullptr; }
+  // IndexName, if given; after plan(): whether it is a GSI (capacity goes
+  // to GlobalSecondaryIndexes) or an LSI (LocalSecondaryIndexes).
+  const std::optional<std::string_view>& indexName() const { return index_; }
+  bool indexIsGlobal() const { return index_is_global_; }
 
  private:
   struct LegacyPart;
@@ -77,7 +91,12 @@ class ReadRequest {
   void resolveExpressions();
   void resolveSelect();
   LegacyPart& addLegacyPart(expr::LegacyConversion conv);
-  Status checkFilterOnKeys(const engine::TableDefinition& def) const;
+  Status checkFilterOnKeys(const std::vector<const engine::KeyAttribute*>& keys) const;
+  Status planIndex(const engine::TableInfo& table, const engine::IndexDefinition& ix, engine::ReadPlan& plan);
+  Status planKeyCondition(const std::vector<const engine::KeyAttribute*>& hash,
+                          const std::vector<const engine::KeyAttribute*>& range, engine::ReadPlan& plan);
+  Status planMultiAttributeKey(const std::vector<const engine::KeyAttribute*>& hash,
+                               const std::vector<const engine::KeyAttribute*>& range, engine::ReadPlan& plan);
 
   ReadOp op_;
   RequestObject req_;
@@ -112,6 +131,7 @@ class ReadRequest {
   LegacyPart* legacy_key_conditions_ = nullptr;
   // Sort key condition handed to the engine (points into the maps above).
   engine::SortKeyCondition sort_;
+  bool index_is_global_ = false;
 };
 
 }  // namespace fdyno::api

@@ -16,12 +16,9 @@ std::string withValue(const std::string& p, const model::AttributeValue& v) {
   return k;
 }
 
-// enc(v) + 00: just above enc(v) and below every other value's encoding
-// (encodings are prefix-free, so none extends enc(v)).
-std::string justAbove(std::string k) {
-  k.push_back('\0');
-  return k;
-}
+// Just above every key starting with k (k = P + enc(v)): on an index, the
+// entries of sort key v continue with more bytes (see the header).
+std::string justAbove(const std::string& k) { return prefixEnd(k); }
 
 void appendU32BE(std::string& out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));

@@ -1,20 +1,22 @@
 // key_range: Query key conditions and Scan segments as ranges [begin, end)
-// of encoded kv keys, over the items of one key space (a table's items, or
-// later a secondary index's entries: anything laid out as
-// <prefix> <partition key enc> [<sort key enc>]).
+// of encoded kv keys, over the keys of one key space: a table's items
+// (<prefix> <enc(pk)> [<enc(sk)>]) or a secondary index's entries
+// (<prefix> <enc(h1..hN)> <enc(r1..rM)> <enc(table key)>, index_maintenance.h).
 //
 // Why ranges: model/key_codec.h encodings are order-preserving and
 // prefix-free (self-delimiting) within one type, so every DynamoDB key
 // condition on one partition selects one contiguous run of keys:
 //   P = prefix + enc(pk)           all items of the partition start with P,
 //                                  and no item of another partition does
-//                                  (prefix-freedom);
-//   sk = v        [P+enc(v), P+enc(v)+00)
+//                                  (prefix-freedom). On an index P also
+//                                  holds the equality-matched leading sort
+//                                  key attributes (multi-attribute keys).
+//   sk = v        [P+enc(v), end(P+enc(v)))
 //   sk < v        [P, P+enc(v))
-//   sk <= v       [P, P+enc(v)+00)     (no other encoding extends enc(v))
-//   sk > v        [P+enc(v)+00, end(P))
+//   sk <= v       [P, end(P+enc(v)))
+//   sk > v        [end(P+enc(v)), end(P))
 //   sk >= v       [P+enc(v), end(P))
-//   BETWEEN a, b  [P+enc(a), P+enc(b)+00)
+//   BETWEEN a, b  [P+enc(a), end(P+enc(b)))
 //   begins_with(sk, s)  (S and B only)
 //                 [P+esc(s), end(P+esc(s))) where esc(s) is enc(s) without
 //                 its 00 00 terminator. Sound because esc() maps byte by byte
@@ -22,6 +24,10 @@
 //                 left to right: a key starts with P+esc(s) exactly when its
 //                 sort key starts with s. esc(s) may end in FF (s ending in
 //                 00 or FF), so end() must carry past trailing FF bytes.
+// Upper bounds use end(P+enc(v)), never P+enc(v)+00: index entries carry
+// more bytes after the sort key (further sort key attributes, then the
+// table key), so "sk <= v" must include every key that *starts* with
+// P+enc(v). On a table the two bounds select the same keys.
 // end(x) is the smallest key greater than every key starting with x
 // (prefixEnd below).
 //
