@@ -1,11 +1,14 @@
-// Database::getItems and Database::resolveTables. See engine/batch.h.
+// Database::getItems, Database::resolveTables and Database::writeItems.
+// See engine/batch.h.
 #include "engine/batch.h"
 
 #include <string>
 
 #include "engine/database.h"
 #include "engine/item_key.h"
+#include "engine/item_mutation.h"
 #include "engine/stored_item.h"
+#include "kv/kv.h"
 
 namespace fdyno::engine {
 
@@ -77,6 +80,56 @@ Result<std::vector<BatchGetTableResult>> Database::getItems(const std::vector<Ba
       r.read = true;
     }
   }
+  return out;
+}
+
+Result<std::vector<BatchWriteTableResult>> Database::writeItems(const std::vector<BatchWriteTable>& tables) {
+  std::vector<BatchWriteTableResult> out(tables.size());
+  std::string key;
+  WriteResult written;
+  Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
+    // Every table first, in this attempt's snapshot: a table deleted since
+    // the api layer validated the request fails the whole batch before any
+    // item is read.
+    for (size_t t = 0; t < tables.size(); ++t) {
+      FDYNO_ASSIGN_OR_RETURN(TableRef info, catalog_.resolve(txn, tables[t].table));
+      if (!info) return Status::NotFound(kItemTableNotFound);
+      out[t].table = std::move(info);
+      out[t].writes.assign(tables[t].writes.size(), BatchWriteItemResult{});
+    }
+    // Read-then-apply item by item (not all reads first): should one item
+    // appear twice (the same table named twice in RequestItems), the second
+    // write sees the first through read-your-writes and the counters stay
+    // exact.
+    for (size_t t = 0; t < tables.size(); ++t) {
+      const TableInfo& info = *out[t].table;
+      const std::vector<BatchWrite>& writes = tables[t].writes;
+      for (size_t i = 0; i < writes.size(); ++i) {
+        const BatchWrite& w = writes[i];
+        key.assign(info.item_prefix);
+        FDYNO_RETURN_IF_ERROR(
+            appendItemKey(info.def, *w.attrs, w.put ? KeySource::kItem : KeySource::kKey, key));
+        // Conflict-tracked: the old item decides the counters and which index
+        // entries to remove, so a concurrent change to it must retry us.
+        FDYNO_ASSIGN_OR_RETURN(auto raw, txn.get(key));
+        StoredItem old(std::move(raw));
+        WritePlan plan;
+        if (w.put) {
+          plan.op = WriteOp::kPut;
+          plan.item = w.attrs;
+          plan.item_size = w.item_size;
+        } else {
+          plan.op = WriteOp::kDelete;
+        }
+        // An index key error (already caught by the api layer's checks unless
+        // an index was added since) abandons the attempt: nothing is written.
+        FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, info, key, old, plan, &written));
+        out[t].writes[i] = {written.old_existed, written.old_size, written.new_size};
+      }
+    }
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
   return out;
 }
 

@@ -6,15 +6,25 @@
 // Database::resolveTables() looks up the tables of a BatchWriteItem in one
 // transaction so the api layer can validate the whole request (keys, index
 // key types, duplicates) against the table definitions before anything is
-// written; each item is then written through Database::writeItem(), the
-// single-item write path, so everything that path maintains (counters, and
-// secondary index entries once they exist) applies to batches unchanged.
+// written.
+// Database::writeItems() then writes every put/delete of the batch in ONE kv
+// transaction (kv::runTransaction): per item, in request order, a
+// conflict-tracked read of the old item and applyItemMutation (engine/
+// item_mutation.h: the item, its secondary-index entries, the counters), so a
+// batch costs one commit (one group-commit fsync wait under `sync`) instead
+// of one per item. DynamoDB makes each request of a batch atomic on its own
+// and promises nothing across them; committing them together is stronger
+// and allowed. A conflict (another writer touched one of the batch's items
+// or tables) retries the whole batch on a new snapshot.
 //
 // Contract:
 // - Errors: kNotFound "Requested resource not found" (any table missing;
-//   nothing is read), kInvalidArgument with DynamoDB's key texts
-//   (engine/item_key.h, KeySource::kKey), kv errors.
-// - Keys and names are borrowed: the caller keeps them alive for the call.
+//   nothing is read or written), kInvalidArgument with DynamoDB's key texts
+//   (engine/item_key.h) or index key texts (engine/index_keys.h) — from
+//   writeItems() nothing of the batch is written then —, kConflict when
+//   retries are exhausted (nothing written), kv errors.
+// - Keys, items and names are borrowed: the caller keeps them alive for the
+//   call. Retries re-read them, so they must not be consumed.
 // - Thread safety: as Database (any thread); results are owned values.
 #pragma once
 
@@ -49,6 +59,33 @@ struct BatchGetKeyResult {
 struct BatchGetTableResult {
   TableRef table;
   std::vector<BatchGetKeyResult> keys;  // parallel to BatchGetTable::keys
+};
+
+// One PutRequest or DeleteRequest of a BatchWriteItem.
+struct BatchWrite {
+  bool put = false;
+  // The Item of a put, the Key of a delete (borrowed).
+  const model::Item* attrs = nullptr;
+  // Puts: model::itemSize(*attrs) if the caller knows it (0 = compute).
+  size_t item_size = 0;
+};
+
+// The writes to one table, in request order.
+struct BatchWriteTable {
+  std::string_view table;
+  std::vector<BatchWrite> writes;
+};
+
+// Sizes of one written item, for its capacity (engine/capacity.h).
+struct BatchWriteItemResult {
+  bool old_existed = false;
+  size_t old_size = 0;  // DynamoDB size of the replaced/deleted item, 0 if none
+  size_t new_size = 0;  // of the item put, 0 for a delete
+};
+
+struct BatchWriteTableResult {
+  TableRef table;
+  std::vector<BatchWriteItemResult> writes;  // parallel to BatchWriteTable::writes
 };
 
 }  // namespace fdyno::engine

@@ -184,6 +184,10 @@ class Database {
   // The current definitions of `names`, in order, in one transaction.
   // kNotFound "Requested resource not found" if any is missing.
   [[nodiscard]] Result<std::vector<TableRef>> resolveTables(const std::vector<std::string_view>& names);
+  // Every put/delete of a BatchWriteItem in ONE kv transaction (retried
+  // whole on conflict); any error writes nothing. The api layer validates
+  // the request first (resolveTables).
+  [[nodiscard]] Result<std::vector<BatchWriteTableResult>> writeItems(const std::vector<BatchWriteTable>& tables);
 
   // --- transactions (engine/transact.cc; contract in engine/transact.h) ---
   // Every Get in ONE kv snapshot.

@@ -1,11 +1,13 @@
 # BatchGetItem and BatchWriteItem through boto3 against a real server:
 # multi-table batches, the Responses/UnprocessedKeys/UnprocessedItems shapes,
 # duplicates, limits, whole-batch validation and capacity per table.
+import random
+import threading
 import uuid
 
 import pytest
 
-from conftest import expect_error, raw_request
+from conftest import client_for, delete_table_quietly, expect_error, raw_request, unique_name
 
 DUP = "Provided list of item keys contains duplicates"
 
@@ -172,3 +174,148 @@ def test_batch_writer(dynamodb_resource, hash_table, n):
             w.put_item(Item=item)
     for item in items:
         assert table.get_item(Key={"pk": item["pk"]}, ConsistentRead=True)["Item"] == item
+
+
+def make_gsi_table(dynamodb, make_table_name):
+    """A table (pk:S) with GSI "by_g" on g:S, projection ALL."""
+    dynamodb.create_table(
+        TableName=make_table_name, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "g", "AttributeType": "S"}],
+        GlobalSecondaryIndexes=[{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                 "Projection": {"ProjectionType": "ALL"}}],
+        BillingMode="PAY_PER_REQUEST")
+    dynamodb.get_waiter("table_exists").wait(TableName=make_table_name, WaiterConfig={"Delay": 0.2})
+
+
+def query_gsi(dynamodb, table, g):
+    """Every item the GSI holds under g (paged)."""
+    out, kw = [], {}
+    while True:
+        r = dynamodb.query(TableName=table, IndexName="by_g", KeyConditionExpression="g = :g",
+                           ExpressionAttributeValues={":g": {"S": g}}, **kw)
+        out += r["Items"]
+        if "LastEvaluatedKey" not in r:
+            return out
+        kw = {"ExclusiveStartKey": r["LastEvaluatedKey"]}
+
+
+def scan_all(dynamodb, table):
+    out, kw = [], {}
+    while True:
+        r = dynamodb.scan(TableName=table, ConsistentRead=True, **kw)
+        out += r["Items"]
+        if "LastEvaluatedKey" not in r:
+            return out
+        kw = {"ExclusiveStartKey": r["LastEvaluatedKey"]}
+
+
+def test_25_puts_and_deletes_across_two_gsi_tables(dynamodb):
+    """A batch (one kv transaction) moves, adds and removes GSI entries right in both tables."""
+    ta, tb = unique_name("bga"), unique_name("bgb")
+    try:
+        make_gsi_table(dynamodb, ta)
+        make_gsi_table(dynamodb, tb)
+        for i in range(8):
+            dynamodb.put_item(TableName=ta, Item={"pk": {"S": f"a{i}"}, "g": {"S": "old"}})
+            dynamodb.put_item(TableName=tb, Item={"pk": {"S": f"b{i}"}, "g": {"S": "old"}, "v": {"N": "1"}})
+        req = {
+            ta: [{"PutRequest": {"Item": {"pk": {"S": f"a{i}"}, "g": {"S": "new"}}}} for i in range(3)]  # moved
+            + [{"PutRequest": {"Item": {"pk": {"S": "a3"}}}}]  # loses its index key
+            + [{"DeleteRequest": {"Key": {"pk": {"S": f"a{i}"}}}} for i in (4, 5)]
+            + [{"DeleteRequest": {"Key": {"pk": {"S": "a-absent"}}}}]
+            + [{"PutRequest": {"Item": {"pk": {"S": f"an{i}"}, "g": {"S": "new"}}}} for i in range(6)],
+            tb: [{"DeleteRequest": {"Key": {"pk": {"S": f"b{i}"}}}} for i in range(4)]
+            + [{"PutRequest": {"Item": {"pk": {"S": f"b{i}"}, "g": {"S": "old"}, "v": {"N": "2"}}}}
+               for i in (4, 5)]
+            + [{"PutRequest": {"Item": {"pk": {"S": f"bn{i}"}, "g": {"S": "other"}}}} for i in range(6)],
+        }
+        assert sum(len(v) for v in req.values()) == 25
+        r = dynamodb.batch_write_item(RequestItems=req)
+        assert r["UnprocessedItems"] == {}
+
+        pks = lambda items: sorted(i["pk"]["S"] for i in items)
+        assert pks(query_gsi(dynamodb, ta, "new")) == ["a0", "a1", "a2"] + [f"an{i}" for i in range(6)]
+        assert pks(query_gsi(dynamodb, ta, "old")) == ["a6", "a7"]
+        assert pks(query_gsi(dynamodb, tb, "old")) == ["b4", "b5", "b6", "b7"]
+        assert pks(query_gsi(dynamodb, tb, "other")) == [f"bn{i}" for i in range(6)]
+        by_pk = {i["pk"]["S"]: i for i in query_gsi(dynamodb, tb, "old")}
+        assert by_pk["b5"]["v"] == {"N": "2"} and by_pk["b6"]["v"] == {"N": "1"}
+
+        da = dynamodb.describe_table(TableName=ta)["Table"]
+        db = dynamodb.describe_table(TableName=tb)["Table"]
+        assert da["ItemCount"] == 8 - 2 + 6 == len(scan_all(dynamodb, ta))
+        assert db["ItemCount"] == 8 - 4 + 6 == len(scan_all(dynamodb, tb))
+        assert da["GlobalSecondaryIndexes"][0]["ItemCount"] == 11
+        assert db["GlobalSecondaryIndexes"][0]["ItemCount"] == 10
+
+        # A wrong GSI key type anywhere rejects the whole batch: nothing is written in either table.
+        expect_error(lambda: dynamodb.batch_write_item(RequestItems={
+            ta: [{"DeleteRequest": {"Key": {"pk": {"S": "a0"}}}}],
+            tb: [{"PutRequest": {"Item": {"pk": {"S": "x1"}, "g": {"S": "z"}}}},
+                 {"PutRequest": {"Item": {"pk": {"S": "x2"}, "g": {"N": "1"}}}}]}),
+            "ValidationException",
+            "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N "
+            "IndexName: by_g")
+        assert dynamodb.get_item(TableName=ta, Key={"pk": {"S": "a0"}}, ConsistentRead=True)["Item"]
+        assert "Item" not in dynamodb.get_item(TableName=tb, Key={"pk": {"S": "x1"}}, ConsistentRead=True)
+        assert query_gsi(dynamodb, tb, "z") == []
+    finally:
+        delete_table_quietly(dynamodb, ta)
+        delete_table_quietly(dynamodb, tb)
+
+
+def test_concurrent_overlapping_batches_stay_consistent(server, dynamodb):
+    """8 threads write overlapping batches on the same keys; every item ends as one written version and
+    the table and GSI counters equal a recount."""
+    t = unique_name("bconc")
+    try:
+        make_gsi_table(dynamodb, t)
+        keys = [f"k{i}" for i in range(30)]
+        written = {k_: set() for k_ in keys}
+        lock = threading.Lock()
+        errors = []
+
+        def worker(th):
+            c = client_for(server)
+            rng = random.Random(th)
+            for n in range(15):
+                chosen = rng.sample(keys, 25)
+                reqs, mine = [], []
+                for key in chosen:
+                    if rng.random() < 0.25:
+                        reqs.append({"DeleteRequest": {"Key": {"pk": {"S": key}}}})
+                    else:
+                        ver = f"t{th}-{n}"
+                        item = {"pk": {"S": key}, "ver": {"S": ver}}
+                        if rng.random() < 0.7:
+                            item["g"] = {"S": f"g{rng.randrange(4)}"}
+                        reqs.append({"PutRequest": {"Item": item}})
+                        mine.append((key, ver))
+                try:
+                    r = c.batch_write_item(RequestItems={t: reqs})
+                    assert r["UnprocessedItems"] == {}
+                except Exception as e:  # noqa: BLE001 - reported below
+                    errors.append(repr(e))
+                    continue
+                with lock:
+                    for key, ver in mine:
+                        written[key].add(ver)
+
+        threads = [threading.Thread(target=worker, args=(th,)) for th in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == []
+
+        items = scan_all(dynamodb, t)
+        for it in items:
+            assert it["ver"]["S"] in written[it["pk"]["S"]], it
+        indexed = sum(len(query_gsi(dynamodb, t, f"g{i}")) for i in range(4))
+        assert indexed == sum(1 for it in items if "g" in it)
+        d = dynamodb.describe_table(TableName=t)["Table"]
+        assert d["ItemCount"] == len(items)
+        assert d["GlobalSecondaryIndexes"][0]["ItemCount"] == indexed
+    finally:
+        delete_table_quietly(dynamodb, t)

@@ -259,5 +259,36 @@ TEST_F(BatchOps, WriteConsumedCapacityAndMetrics) {
                    "IndexName: lsi");
 }
 
+// The whole batch commits in one kv transaction; a GSI key of the wrong type
+// anywhere rejects it before anything is written, in every table.
+TEST_F(BatchOps, WriteWithGsiAcrossTablesIsAllOrNothing) {
+  ok("CreateTable", R"({"TableName":"tbg","AttributeDefinitions":[{"AttributeName":"p","AttributeType":"S"},
+      {"AttributeName":"g","AttributeType":"S"}],"KeySchema":[{"AttributeName":"p","KeyType":"HASH"}],
+      "GlobalSecondaryIndexes":[{"IndexName":"byg","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],
+        "Projection":{"ProjectionType":"ALL"}}],"BillingMode":"PAY_PER_REQUEST"})");
+  ok("PutItem", R"({"TableName":"tbh","Item":{"p":{"S":"keep"}}})");
+  expectValidation("BatchWriteItem", R"({"RequestItems":{"tbh":[{"DeleteRequest":{"Key":{"p":{"S":"keep"}}}}],
+      "tbg":[{"PutRequest":{"Item":{"p":{"S":"a"},"g":{"S":"x"}}}},{"PutRequest":{"Item":{"p":{"S":"b"},"g":{"N":"1"}}}}]}})",
+                   "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N "
+                   "IndexName: byg");
+  EXPECT_EQ(ok("BatchGetItem", R"({"RequestItems":{"tbh":{"Keys":[{"p":{"S":"keep"}}]},"tbg":{"Keys":[{"p":{"S":"a"}}]}}})"),
+            R"({"Responses":{"tbh":[{"p":{"S":"keep"}}],"tbg":[]},"UnprocessedKeys":{}})");
+  // A good batch: puts, a replacing put moving the index key, deletes.
+  ok("BatchWriteItem", R"({"RequestItems":{"tbg":[{"PutRequest":{"Item":{"p":{"S":"a"},"g":{"S":"x"}}}},
+      {"PutRequest":{"Item":{"p":{"S":"b"},"g":{"S":"x"}}}},{"PutRequest":{"Item":{"p":{"S":"c"},"g":{"S":"y"}}}}]}})");
+  EXPECT_EQ(ok("BatchWriteItem", R"({"RequestItems":{"tbh":[{"DeleteRequest":{"Key":{"p":{"S":"keep"}}}}],
+      "tbg":[{"PutRequest":{"Item":{"p":{"S":"a"},"g":{"S":"y"}}}},{"DeleteRequest":{"Key":{"p":{"S":"b"}}}},
+             {"DeleteRequest":{"Key":{"p":{"S":"zz"}}}}]}})"),
+            R"({"UnprocessedItems":{}})");
+  EXPECT_EQ(ok("BatchGetItem", R"({"RequestItems":{"tbh":{"Keys":[{"p":{"S":"keep"}}]}}})"),
+            R"({"Responses":{"tbh":[]},"UnprocessedKeys":{}})");
+  EXPECT_EQ(ok("Query", R"({"TableName":"tbg","IndexName":"byg","KeyConditionExpression":"g = :g",
+      "ExpressionAttributeValues":{":g":{"S":"y"}},"Select":"COUNT"})"),
+            R"({"Count":2,"ScannedCount":2})");
+  EXPECT_EQ(ok("Query", R"({"TableName":"tbg","IndexName":"byg","KeyConditionExpression":"g = :g",
+      "ExpressionAttributeValues":{":g":{"S":"x"}},"Select":"COUNT"})"),
+            R"({"Count":0,"ScannedCount":0})");
+}
+
 }  // namespace
 }  // namespace fdyno::api::testing
