@@ -128,6 +128,7 @@ std::string createTable(engine::Database& db, simdjson::dom::object body) {
       RawDef rd{d.getString("AttributeName"), d.getString("AttributeType")};
       std::string path = "attributeDefinitions." + std::to_string(i) + ".member.";
       if (!rd.name) errors.notNull(path + "attributeName");
+      else checkKeyAttributeName(*rd.name, path + "attributeName", errors);
       if (!rd.type) errors.notNull(path + "attributeType");
       else if (!keyAttrType(*rd.type)) errors.enumValue(*rd.type, path + "attributeType", "[B, N, S]");
       defs.push_back(rd);

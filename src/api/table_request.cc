@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "model/json_codec.h"
+
 namespace fdyno::api {
 
 std::optional<model::AttrType> keyAttrType(std::string_view t) {
@@ -36,6 +38,21 @@ void checkThroughputBounds(const ParsedThroughput& t) {
   }
 }
 
+size_t utf16Length(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) {
+    if ((c & 0xc0) != 0x80) ++n;  // a lead byte starts a code point
+    if (c >= 0xf0) ++n;           // outside the BMP: a surrogate pair
+  }
+  return n;
+}
+
+void checkKeyAttributeName(std::string_view name, const std::string& path, ConstraintErrors& errors) {
+  size_t len = utf16Length(name);
+  if (len < 1) errors.lengthAtLeast(name, path, 1);
+  else if (len > model::kMaxKeyAttributeNameBytes) errors.lengthAtMost(name, path, model::kMaxKeyAttributeNameBytes);
+}
+
 std::optional<std::vector<RawKeyElement>> readKeySchema(const RequestObject& parent, std::string_view field,
                                                         const std::string& path, bool check_key_type,
                                                         size_t max_len, ConstraintErrors& errors) {
@@ -52,6 +69,7 @@ std::optional<std::vector<RawKeyElement>> readKeySchema(const RequestObject& par
     RawKeyElement rk{k.getString("AttributeName"), k.getString("KeyType")};
     std::string member = path + "." + std::to_string(i) + ".member.";
     if (!rk.name) errors.notNull(member + "attributeName");
+    else checkKeyAttributeName(*rk.name, member + "attributeName", errors);
     if (!rk.type) errors.notNull(member + "keyType");
     else if (check_key_type && *rk.type != "HASH" && *rk.type != "RANGE") {
       errors.enumValue(*rk.type, member + "keyType", "[HASH, RANGE]");

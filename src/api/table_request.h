@@ -43,9 +43,20 @@ struct RawKeyElement {
   std::optional<std::string_view> name, type;
 };
 
+// KeySchemaAttributeName (KeySchemaElement and AttributeDefinition
+// members, here and in every index): Coral's constraints, length 1..255 in
+// UTF-16 units as Java counts them, added at `path` ("keySchema.1.member.
+// attributeName"). Phase 2, so a too-long key name is reported before any
+// consistency check between KeySchema and AttributeDefinitions (Alternator
+// test_limits.py "incoherent names"; AWS quotas: key names <= 255).
+void checkKeyAttributeName(std::string_view name, const std::string& path, ConstraintErrors& errors);
+// Coral's length of a string: UTF-16 code units (a 4-byte UTF-8 sequence is 2).
+size_t utf16Length(std::string_view utf8);
+
 // Reads a KeySchema list (`field` of `parent`); `path` is its constraint
 // path ("keySchema", "globalSecondaryIndexes.1.member.keySchema"). Member
-// constraints: attributeName and keyType not null; keyType in [HASH, RANGE]
+// constraints: attributeName not null and 1..255 long, keyType not null;
+// keyType in [HASH, RANGE]
 // only if `check_key_type` (DynamoDB does not check it inside index key
 // schemas at this phase); list length >= 1 and <= `max_len` (0: no maximum).
 // Returns nullopt (after adding "must not be null") if the list is absent.

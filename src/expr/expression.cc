@@ -55,6 +55,8 @@ model::Item projectPaths(const model::Item& item, const std::vector<ResolvedPath
 
 Result<std::shared_ptr<const ParsedExpression>> RequestExpressions::parse(Grammar g, std::string_view text,
                                                                           ExprKind kind) {
+  // Map-level name checks come before any expression's own errors.
+  FDYNO_RETURN_IF_ERROR(tracker_.checkNames());
   auto r = cache_->get(g, text);
   if (!r.ok()) return prefixed(kind, r.status());
   return std::move(r).value();

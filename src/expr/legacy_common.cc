@@ -192,6 +192,14 @@ Status checkConstraints(std::string_view param_name, const element& value) {
   return constraintStatus(legacyConstraintViolations(param_name, value));
 }
 
+Status checkMapNames(const element& map) {
+  for (auto field : model::objectOf(map)) FDYNO_RETURN_IF_ERROR(model::checkAttributeNameSize(field.key));
+  for (auto field : model::objectOf(map)) {
+    if (field.key.empty()) return Status::InvalidArgument(model::kEmptyAttributeName);
+  }
+  return Status::OK();
+}
+
 Status checkConditionalOperator(std::string_view conditional_operator, size_t entries) {
   if (conditional_operator.empty()) return Status::OK();
   if (conditional_operator != "AND" && conditional_operator != "OR") {

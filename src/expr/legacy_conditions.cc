@@ -195,6 +195,7 @@ void appendCondition(std::string& text, Placeholders& ph, std::string_view attri
 Result<LegacyConversion> convertExpected(simdjson::dom::element expected, std::string_view conditional_operator) {
   FDYNO_RETURN_IF_ERROR(checkExpectedShape(expected));
   FDYNO_RETURN_IF_ERROR(legacy::checkConstraints("Expected", expected));
+  FDYNO_RETURN_IF_ERROR(legacy::checkMapNames(expected));
   FDYNO_RETURN_IF_ERROR(legacy::checkConditionalOperator(conditional_operator, memberCount(expected)));
   // Every AttributeValue first (DynamoDB validates them while reading the
   // request), then each entry's rules in member order.
@@ -232,6 +233,7 @@ Result<LegacyConversion> convertFilter(simdjson::dom::element filter, std::strin
                                        std::string_view param_name) {
   FDYNO_RETURN_IF_ERROR(checkConditionShape(filter));
   FDYNO_RETURN_IF_ERROR(legacy::checkConstraints(param_name, filter));
+  FDYNO_RETURN_IF_ERROR(legacy::checkMapNames(filter));
   FDYNO_RETURN_IF_ERROR(legacy::checkConditionalOperator(conditional_operator, memberCount(filter)));
   std::vector<ParsedCondition> conds;
   FDYNO_RETURN_IF_ERROR(parseConditions(filter, conds));
@@ -243,6 +245,7 @@ Result<LegacyConversion> convertFilter(simdjson::dom::element filter, std::strin
 Result<LegacyConversion> convertKeyConditions(simdjson::dom::element key_conditions) {
   FDYNO_RETURN_IF_ERROR(checkConditionShape(key_conditions));
   FDYNO_RETURN_IF_ERROR(legacy::checkConstraints("KeyConditions", key_conditions));
+  FDYNO_RETURN_IF_ERROR(legacy::checkMapNames(key_conditions));
   std::vector<ParsedCondition> conds;
   FDYNO_RETURN_IF_ERROR(parseConditions(key_conditions, conds));
   if (conds.size() != 1 && conds.size() != 2) {

@@ -52,6 +52,12 @@ Status constraintStatus(const std::vector<LegacyConstraintViolation>& v);
 // Runs legacyConstraintViolations() and returns its message if any.
 Status checkConstraints(std::string_view param_name, const simdjson::dom::element& value);
 
+// The attribute names (keys) of a legacy map: every name's size first
+// ("1 validation error detected: Attribute name is too large, ..."), then
+// "Empty attribute name" for the first empty one (model/json_codec.h).
+// Runs after the constraint guard, before any entry is parsed.
+Status checkMapNames(const simdjson::dom::element& map);
+
 // "ConditionalOperator cannot be used without..." / "...two or more elements".
 Status checkConditionalOperator(std::string_view conditional_operator, size_t entries);
 

@@ -76,6 +76,7 @@ std::string orderedList(const std::vector<std::string_view>& present, const std:
 Result<LegacyConversion> convertAttributeUpdates(simdjson::dom::element attribute_updates) {
   FDYNO_RETURN_IF_ERROR(checkUpdatesShape(attribute_updates));
   FDYNO_RETURN_IF_ERROR(legacy::checkConstraints("AttributeUpdates", attribute_updates));
+  FDYNO_RETURN_IF_ERROR(legacy::checkMapNames(attribute_updates));
   LegacyConversion out;
   legacy::Placeholders ph('u', out);
   std::vector<std::string> set, remove, add, del;
@@ -133,6 +134,12 @@ Result<LegacyConversion> convertAttributesToGet(simdjson::dom::element attribute
   if (attributes_to_get.type() != element_type::ARRAY) return Status::Serialization("Unexpected field type");
   for (element m : model::arrayOf(attributes_to_get)) FDYNO_RETURN_IF_ERROR(legacy::checkStringMember(m));
   FDYNO_RETURN_IF_ERROR(legacy::checkConstraints("AttributesToGet", attributes_to_get));
+  // Names: every size first, then empties (as for maps; null members are
+  // reported below, in list order).
+  for (element m : model::arrayOf(attributes_to_get)) {
+    std::string_view name;
+    if (m.get_string().get(name) == simdjson::SUCCESS) FDYNO_RETURN_IF_ERROR(model::checkAttributeNameSize(name));
+  }
   LegacyConversion out;
   legacy::Placeholders ph('p', out);
   std::unordered_set<std::string_view> seen;
@@ -143,6 +150,7 @@ Result<LegacyConversion> convertAttributesToGet(simdjson::dom::element attribute
       // name like an empty path (best inference, no recording).
       return legacy::invalidParam("Cannot have null or empty attribute name in AttributesToGet");
     }
+    if (name.empty()) return Status::InvalidArgument(model::kEmptyAttributeName);
     if (!seen.insert(name).second) {
       return legacy::invalidParam("Duplicate value in attribute name: " + std::string(name));
     }

@@ -2,6 +2,7 @@
 
 #include "expr/value_ops.h"
 #include "model/base64.h"
+#include "model/json_codec.h"
 
 namespace fdyno::expr {
 
@@ -209,6 +210,18 @@ Status checkSetValue(const Node& n, const Bindings& b) {
 Status RefTracker::checkNotEmpty() const {
   if (names_ && names_->empty()) return invalid("ExpressionAttributeNames must not be empty");
   if (values_ && values_->empty()) return invalid("ExpressionAttributeValues must not be empty");
+  return Status::OK();
+}
+
+Status RefTracker::checkNames() const {
+  if (!names_) return Status::OK();
+  for (const auto& [k, v] : *names_) FDYNO_RETURN_IF_ERROR(model::checkAttributeNameSize(v));
+  for (const auto& [k, v] : *names_) {
+    if (v.empty()) {
+      return invalid("ExpressionAttributeNames contains invalid value: " + std::string(model::kEmptyAttributeName) +
+                     " for key " + k);
+    }
+  }
   return Status::OK();
 }
 

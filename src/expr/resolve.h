@@ -42,6 +42,15 @@ class RefTracker {
 
   // "ExpressionAttributeNames must not be empty", then the same for values.
   Status checkNotEmpty() const;
+  // The attribute names ExpressionAttributeNames maps to, checked as a whole
+  // before any expression is parsed: every name's size first
+  // ("1 validation error detected: Attribute name is too large, must be less
+  // than 65536 bytes", the service's text for this case too), then
+  // "ExpressionAttributeNames contains invalid value: Empty attribute name
+  // for key #n" (captured from DynamoDB) for the first empty one, in key
+  // order. Names the legacy conversions generate never fail here: those
+  // convert functions check their attribute names themselves (bare texts).
+  Status checkNames() const;
   // Fills `b` for `parsed`, marking references used. Unknown references are
   // left null; validation reports them in DynamoDB's order.
   void bind(const ParsedExpression& parsed, Bindings& b);

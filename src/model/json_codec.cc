@@ -122,6 +122,7 @@ class Parser {
       case AttrType::kM: {
         out.map.clear();
         for (auto m : objectOf(e)) {
+          FDYNO_RETURN_IF_ERROR(checkAttributeNameSize(m.key));
           AttributeValue child;
           FDYNO_RETURN_IF_ERROR(value(m.value, depth + 1, child));
           out.map.insert_or_assign(std::string(m.key), std::move(child));  // JSON duplicate: last wins
@@ -175,6 +176,17 @@ class Parser {
 
 }  // namespace
 
+Status checkAttributeNameSize(std::string_view name) {
+  if (name.size() > kMaxAttributeNameBytes) return invalid(kAttributeNameTooLarge);
+  return Status::OK();
+}
+
+Status checkAttributeName(std::string_view name) {
+  FDYNO_RETURN_IF_ERROR(checkAttributeNameSize(name));
+  if (name.empty()) return invalid(kEmptyAttributeName);
+  return Status::OK();
+}
+
 Result<AttributeValue> parseAttributeValue(simdjson::dom::element v, const ParseOptions& opts) {
   FDYNO_RETURN_IF_ERROR(checkAttributeValueShape(v));
   AttributeValue out;
@@ -189,9 +201,13 @@ Result<AttributeValue> parseAttributeValue(simdjson::dom::element v) {
 
 Result<Item> parseItem(simdjson::dom::element v, const ParseOptions& opts) {
   FDYNO_RETURN_IF_ERROR(checkItemShape(v));
+  // Every name's size before anything else: DynamoDB reports it from the
+  // layer that wraps messages in "1 validation error detected: ".
+  for (auto m : objectOf(v)) FDYNO_RETURN_IF_ERROR(checkAttributeNameSize(m.key));
   Item item;
   Parser p(opts);
   for (auto m : objectOf(v)) {
+    if (m.key.empty()) return invalid(kEmptyAttributeName);
     AttributeValue child;
     FDYNO_RETURN_IF_ERROR(p.value(m.value, 1, child));
     item.insert_or_assign(std::string(m.key), std::move(child));

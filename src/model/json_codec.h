@@ -43,6 +43,30 @@ inline constexpr std::string_view kNestingTooDeep =
     "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond "
     "supported limit";
 
+// Attribute name limits (AWS "Service, account, and table quotas": names are
+// 1..64 KB; the API model's AttributeName has max 65535, and DynamoDB accepts
+// exactly 65535 bytes and refuses 65536, Alternator test_limits.py).
+// Key attribute names (KeySchema, AttributeDefinitions, index projections'
+// NonKeyAttributes) are 1..255: the api layer checks those as constraints.
+inline constexpr size_t kMaxAttributeNameBytes = 65535;
+inline constexpr size_t kMaxKeyAttributeNameBytes = 255;
+// DynamoDB's text for a name over the limit, wherever the name comes from
+// (Item, Key, nested map keys, AttributeUpdates, AttributesToGet,
+// ExpressionAttributeNames values). Captured from the service (ExtendDB
+// issue #365, measured 2026-09-16); the number says "less than 65536".
+inline constexpr std::string_view kAttributeNameTooLarge =
+    "1 validation error detected: Attribute name is too large, must be less than 65536 bytes";
+// An empty top-level attribute name. DynamoDB's base text, as it appears in
+// "ExpressionAttributeNames contains invalid value: Empty attribute name for
+// key #n" (captured); used bare elsewhere (best inference: DynamoDB Local's
+// EMPTY_ATTRIBUTE_NAME error code has exactly this text).
+inline constexpr std::string_view kEmptyAttributeName = "Empty attribute name";
+
+// kInvalidArgument with kAttributeNameTooLarge if `name` is over 65535 bytes.
+Status checkAttributeNameSize(std::string_view name);
+// Size first, then kEmptyAttributeName if `name` is empty.
+Status checkAttributeName(std::string_view name);
+
 struct ParseOptions {
   // DynamoDB does not check the depth of TransactWriteItems' expression
   // values; everything else does.
@@ -53,6 +77,10 @@ struct ParseOptions {
 Result<AttributeValue> parseAttributeValue(simdjson::dom::element v);
 Result<AttributeValue> parseAttributeValue(simdjson::dom::element v, const ParseOptions& opts);
 // `v` must be a JSON object mapping attribute names to AttributeValues.
+// Names: every top-level name's size is checked first (DynamoDB's outer
+// "1 validation error detected" layer), then, attribute by attribute, an
+// empty name before its value. Nested map keys are size-checked while their
+// values are parsed (also by parseAttributeValue); empty nested keys are kept.
 Result<Item> parseItem(simdjson::dom::element v);
 Result<Item> parseItem(simdjson::dom::element v, const ParseOptions& opts);
 

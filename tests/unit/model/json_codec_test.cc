@@ -347,5 +347,71 @@ TEST_F(JsonCodecTest, WriterEncodesBinaryAsBase64) {
   EXPECT_EQ(write(AttributeValue::N("-1.5")), R"({"N":"-1.5"})");
 }
 
+// ---- attribute names (Alternator test_limits.py; the texts: json_codec.h) ----
+
+const std::string kTooLarge =
+    "1 validation error detected: Attribute name is too large, must be less than 65536 bytes";
+
+TEST_F(JsonCodecTest, ItemNamesUpTo65535BytesAreAccepted) {
+  std::string name(65535, 'n');
+  auto r = parseItemJson(R"({"p":{"S":"x"},")" + name + R"(":{"N":"1"}})");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->size(), 2u);
+  EXPECT_EQ(r->count(name), 1u);
+  // Nested map keys too.
+  auto nested = parse(R"({"M":{")" + name + R"(":{"S":"v"}}})");
+  ASSERT_TRUE(nested.ok()) << nested.status().message();
+  EXPECT_EQ(nested->map.count(name), 1u);
+}
+
+TEST_F(JsonCodecTest, ItemNameOf65536BytesIsTooLarge) {
+  std::string name(65536, 'n');
+  auto r = parseItemJson(R"({"p":{"S":"x"},")" + name + R"(":{"N":"1"}})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), kTooLarge);
+  // Nested map keys: same text, in an item and in a lone value.
+  auto in_item = parseItemJson(R"({"p":{"S":"x"},"m":{"M":{"a":{"M":{")" + name + R"(":{"S":"v"}}}}}})");
+  ASSERT_FALSE(in_item.ok());
+  EXPECT_EQ(in_item.status().message(), kTooLarge);
+  expectValidation(R"({"M":{")" + name + R"(":{"S":"v"}}})", kTooLarge);
+}
+
+TEST_F(JsonCodecTest, NameSizeIsCheckedBeforeValuesAndEmptyNames) {
+  std::string name(70000, 'n');
+  // The bad value and the empty name come first in the item; the size of a
+  // later name is still what is reported.
+  auto r = parseItemJson(R"({"a":{"N":"x"},"":{"S":"v"},")" + name + R"(":{"S":"v"}})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), kTooLarge);
+}
+
+TEST_F(JsonCodecTest, EmptyTopLevelNameIsRejected) {
+  auto r = parseItemJson(R"({"p":{"S":"x"},"":{"N":"1"}})");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "Empty attribute name");
+  // Attribute by attribute: a bad value before the empty name wins.
+  auto first = parseItemJson(R"({"a":{"N":"x"},"":{"N":"1"}})");
+  ASSERT_FALSE(first.ok());
+  EXPECT_NE(first.status().message(), "Empty attribute name");
+  // Nested empty map keys are kept (only top-level names are item names).
+  auto nested = parseItemJson(R"({"m":{"M":{"":{"S":"v"}}}})");
+  ASSERT_TRUE(nested.ok()) << nested.status().message();
+  EXPECT_EQ(nested->at("m").map.count(""), 1u);
+}
+
+TEST_F(JsonCodecTest, CheckAttributeNameHelpers) {
+  EXPECT_TRUE(checkAttributeName("a").ok());
+  EXPECT_TRUE(checkAttributeName(std::string(65535, 'a')).ok());
+  EXPECT_EQ(checkAttributeName("").message(), "Empty attribute name");
+  EXPECT_EQ(checkAttributeName(std::string(65536, 'a')).message(), kTooLarge);
+  EXPECT_TRUE(checkAttributeNameSize("").ok());
+  // Bytes, not characters: 21846 three-byte characters are 65538 bytes.
+  std::string wide;
+  for (int i = 0; i < 21846; ++i) wide += "\xe2\x82\xac";
+  EXPECT_EQ(checkAttributeNameSize(wide).message(), kTooLarge);
+}
+
 }  // namespace
 }  // namespace fdyno::model
