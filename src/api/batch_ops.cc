@@ -16,14 +16,20 @@
 // item. Each put/delete is atomic, as DynamoDB promises; the batch as a
 // whole is too, which DynamoDB allows but does not promise. A write-time
 // error (e.g. an index added since validation) fails the whole request and
-// writes nothing. The answer always has "UnprocessedItems": {} (fdyno never
-// throttles).
+// writes nothing; an item collection growing past its limit fails it with
+// ItemCollectionSizeLimitExceededException. The answer always has
+// "UnprocessedItems": {} (fdyno never throttles); ConsumedCapacity includes
+// each item's index writes (per index with INDEXES), ItemCollectionMetrics
+// the size of each touched collection after the batch.
+#include <algorithm>
 #include <string>
 #include <unordered_set>
+#include <utility>
 
 #include "api/batch_request.h"
 #include "api/capacity.h"
 #include "api/handlers.h"
+#include "api/item_write.h"
 #include "api/request.h"
 #include "common/json_writer.h"
 #include "engine/capacity.h"
@@ -37,7 +43,8 @@ namespace {
 
 constexpr std::string_view kKeyMismatch = "The provided key element does not match the schema";
 
-// One element of the ConsumedCapacity list of a batch response.
+// One element of the ConsumedCapacity list of a BatchGetItem response (reads
+// touch no index).
 void writeCapacityEntry(JsonWriter& w, ReturnConsumedCapacity mode, std::string_view table, double units) {
   std::string u = formatCapacityUnits(units);
   w.beginObject();
@@ -179,51 +186,56 @@ std::string batchWriteItem(engine::Database& db, simdjson::dom::object body) {
     for (const WriteRequestEntry& w : tr.writes) batch[t].writes.push_back({w.put, &w.attrs, w.item_size});
   }
   auto written = db.writeItems(batch);
-  if (!written.ok()) throwStatus(written.status());
-
-  // Each item is charged on its own, as the single-item write it stands for.
-  std::vector<double> units(req.tables.size(), 0.0);
-  for (size_t t = 0; t < req.tables.size(); ++t) {
-    for (const engine::BatchWriteItemResult& r : (*written)[t].writes) {
-      units[t] += engine::writeCapacityUnits(r.old_size, r.new_size);
-    }
-  }
+  if (!written.ok()) throwWriteStatus(written.status());
 
   JsonWriter w;
   w.beginObject();
   w.key("UnprocessedItems").beginObject().endObject();
   if (req.rcc != ReturnConsumedCapacity::kNone) {
+    // Each item is charged on its own, as the single-item write it stands
+    // for, its index writes included.
     w.key("ConsumedCapacity").beginArray();
-    for (size_t t = 0; t < req.tables.size(); ++t) writeCapacityEntry(w, req.rcc, req.tables[t].name, units[t]);
+    for (size_t t = 0; t < req.tables.size(); ++t) {
+      const engine::BatchWriteTableResult& tr = (*written)[t];
+      WriteCapacity capacity;
+      for (const engine::BatchWriteItemResult& r : tr.writes) {
+        capacity.addWrite(tr.table->def, engine::writeCapacityUnits(r.old_size, r.new_size), r.metrics);
+      }
+      w.beginObject();
+      capacity.writeMembers(w, req.rcc, req.tables[t].name);
+      w.endObject();
+    }
     w.endArray();
   }
   if (req.collection_metrics) {
     // Item collections exist only in tables with local secondary indexes:
-    // one entry per item collection (partition key) the batch touched.
+    // one entry per item collection (partition key) the batch touched, with
+    // its size after the whole batch (the last write to it).
     bool open = false;
     for (size_t t = 0; t < req.tables.size(); ++t) {
-      const engine::TableDefinition& def = (*defs)[t]->def;
+      const engine::TableDefinition& def = (*written)[t].table->def;
       if (def.local_indexes.empty()) continue;
       if (!open) {
         w.key("ItemCollectionMetrics").beginObject();
         open = true;
       }
       w.key(req.tables[t].name).beginArray();
-      std::vector<const model::AttributeValue*> done;
-      for (const WriteRequestEntry& e : req.tables[t].writes) {
-        auto it = e.attrs.find(def.hash_key.name);
-        if (it == e.attrs.end()) continue;
-        bool dup = false;
-        for (const auto* v : done) dup |= (*v == it->second);
-        if (dup) continue;
-        done.push_back(&it->second);
-        w.beginObject();
-        w.key("ItemCollectionKey").beginObject();
-        w.key(it->first);
-        model::writeAttributeValue(w, it->second);
-        w.endObject();
-        w.key("SizeEstimateRangeGB").beginArray().rawNumber("0.0").rawNumber("1.0").endArray();
-        w.endObject();
+      const auto& writes = req.tables[t].writes;
+      const auto& results = (*written)[t].writes;
+      std::vector<std::pair<const model::AttributeValue*, size_t>> collections;  // pk, last write index
+      for (size_t i = 0; i < writes.size(); ++i) {
+        auto it = writes[i].attrs.find(def.hash_key.name);
+        if (it == writes[i].attrs.end()) continue;
+        auto c = std::find_if(collections.begin(), collections.end(),
+                              [&](const auto& e) { return *e.first == it->second; });
+        if (c == collections.end()) {
+          collections.emplace_back(&it->second, i);
+        } else {
+          c->second = i;
+        }
+      }
+      for (const auto& [pk, i] : collections) {
+        writeItemCollectionEntry(w, def.hash_key.name, *pk, results[i].metrics.collection_size);
       }
       w.endArray();
     }

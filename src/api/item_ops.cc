@@ -34,8 +34,12 @@ std::string writeResponse(const engine::WriteResult& r, bool return_old, ReturnC
   JsonWriter w;
   w.beginObject();
   if (return_old && r.old_item) writeAttributes(w, &*r.old_item);
-  writeConsumedCapacity(w, rcc, table, engine::writeCapacityUnits(r.old_size, new_size));
-  writeItemCollectionMetrics(w, ricm, r.table.get(), key_source);
+  if (rcc != ReturnConsumedCapacity::kNone) {
+    WriteCapacity capacity;
+    capacity.addWrite(r.table->def, engine::writeCapacityUnits(r.old_size, new_size), r.metrics);
+    writeConsumedCapacity(w, rcc, table, capacity);
+  }
+  writeItemCollectionMetrics(w, ricm, r.table.get(), key_source, r.metrics);
   w.endObject();
   return w.take();
 }

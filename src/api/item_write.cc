@@ -1,5 +1,6 @@
 #include "api/item_write.h"
 
+#include "api/capacity.h"
 #include "model/json_codec.h"
 
 namespace fdyno::api {
@@ -24,7 +25,7 @@ Status ConditionCheck::check(engine::StoredItem& old) {
 }
 
 void ConditionCheck::throwFor(const Status& s) {
-  if (!failed_) throwStatus(s);
+  if (!failed_) throwWriteStatus(s);
   ApiError e = ApiError::dynamo("ConditionalCheckFailedException", std::string(kConditionalCheckFailed));
   if (old_item_) {
     JsonWriter w;
@@ -45,18 +46,39 @@ void writeAttributes(JsonWriter& w, const model::Item* item) {
   model::writeItem(w, *item);
 }
 
+void writeItemCollectionEntry(JsonWriter& w, std::string_view pk_name, const model::AttributeValue& pk,
+                              std::optional<int64_t> collection_size) {
+  engine::SizeEstimateRange range = engine::sizeEstimateRangeGB(collection_size.value_or(0));
+  w.beginObject();
+  w.key("ItemCollectionKey").beginObject();
+  w.key(pk_name);
+  model::writeAttributeValue(w, pk);
+  w.endObject();
+  w.key("SizeEstimateRangeGB").beginArray();
+  w.rawNumber(formatCapacityUnits(range.lower)).rawNumber(formatCapacityUnits(range.upper));
+  w.endArray();
+  w.endObject();
+}
+
 void writeItemCollectionMetrics(JsonWriter& w, std::optional<std::string_view> ricm,
-                                const engine::TableInfo* table, const model::Item& item) {
+                                const engine::TableInfo* table, const model::Item& item,
+                                const engine::WriteMetrics& metrics) {
   if (!ricm || *ricm != "SIZE" || !table || table->def.local_indexes.empty()) return;
   auto it = item.find(table->def.hash_key.name);
   if (it == item.end()) return;
-  w.key("ItemCollectionMetrics").beginObject();
-  w.key("ItemCollectionKey").beginObject();
-  w.key(it->first);
-  model::writeAttributeValue(w, it->second);
-  w.endObject();
-  w.key("SizeEstimateRangeGB").beginArray().rawNumber("0.0").rawNumber("1.0").endArray();
-  w.endObject();
+  w.key("ItemCollectionMetrics");
+  writeItemCollectionEntry(w, it->first, it->second, metrics.collection_size);
+}
+
+bool isCollectionSizeExceeded(const Status& s) {
+  return s.code() == StatusCode::kInvalidArgument && s.message() == engine::kCollectionSizeExceeded;
+}
+
+void throwWriteStatus(const Status& s) {
+  if (isCollectionSizeExceeded(s)) {
+    throw ApiError::dynamo("ItemCollectionSizeLimitExceededException", std::string(engine::kCollectionSizeExceeded));
+  }
+  throwStatus(s);
 }
 
 bool isKeyAttribute(const engine::TableDefinition& def, std::string_view name) {

@@ -20,6 +20,7 @@
 #include "api/request.h"
 #include "common/json_writer.h"
 #include "engine/database.h"
+#include "engine/item_collection.h"
 #include "expr/expression.h"
 #include "model/attribute_value.h"
 
@@ -64,11 +65,27 @@ void writeAttributes(JsonWriter& w, const model::Item* item);
 // ReturnItemCollectionMetrics=SIZE: DynamoDB answers ItemCollectionMetrics
 // only for tables with local secondary indexes (item collections exist only
 // there): {"ItemCollectionKey": {<hash key>: value}, "SizeEstimateRangeGB":
-// [lower, upper]}. fdyno has no 10 GB collection limit to track, so the
-// estimate is DynamoDB's answer for a small collection, [0.0, 1.0].
+// [lower, upper]}, the range from the collection's size after the write
+// (engine/item_collection.h: the whole-GB bracket, [0.0, 1.0] under 1 GB).
 // `item` holds the partition key (the Item of PutItem, the Key otherwise).
 void writeItemCollectionMetrics(JsonWriter& w, std::optional<std::string_view> ricm,
-                                const engine::TableInfo* table, const model::Item& item);
+                                const engine::TableInfo* table, const model::Item& item,
+                                const engine::WriteMetrics& metrics);
+
+// One {"ItemCollectionKey": ..., "SizeEstimateRangeGB": ...} object (also the
+// elements of the per-table lists of BatchWriteItem and TransactWriteItems).
+// A missing size counts as an empty collection.
+void writeItemCollectionEntry(JsonWriter& w, std::string_view pk_name, const model::AttributeValue& pk,
+                              std::optional<int64_t> collection_size);
+
+// True for the engine's "item collection over its limit" status
+// (kInvalidArgument engine::kCollectionSizeExceeded).
+bool isCollectionSizeExceeded(const Status& s);
+
+// Throws the ApiError for a failed write: ItemCollectionSizeLimitExceededException
+// (HTTP 400, "Collection size exceeded.") for the collection limit, otherwise
+// throwStatus(s).
+[[noreturn]] void throwWriteStatus(const Status& s);
 
 // True if `name` is one of the table's key attributes.
 bool isKeyAttribute(const engine::TableDefinition& def, std::string_view name);

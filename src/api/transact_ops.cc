@@ -13,12 +13,16 @@
 //   did not fail, {"Code":"ConditionalCheckFailed","Message":"The conditional
 //   request failed"} (+ "Item" with ReturnValuesOnConditionCheckFailure
 //   ALL_OLD), {"Code":"ValidationError","Message":...},
-//   {"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"}.
+//   {"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"},
+//   {"Code":"ItemCollectionSizeLimitExceeded","Message":"Collection size exceeded."}
+//   (a write growing an LSI table's item collection past its limit).
 // - Capacity: transactional reads and writes cost twice the units of their
 //   non-transactional forms; ConsumedCapacity is a list with one entry per
 //   table (first-use order) carrying ReadCapacityUnits or WriteCapacityUnits
-//   beside CapacityUnits (only transactional operations split them). A
-//   ClientRequestToken replay is billed as a transactional read of the items.
+//   beside CapacityUnits (only transactional operations split them). Index
+//   writes are billed twice as well and are part of the total; INDEXES
+//   lists them per index. A ClientRequestToken replay is billed as a
+//   transactional read of the items.
 // - IdempotentParameterMismatchException for a token reused with other
 //   parameters within 10 minutes.
 #include <algorithm>
@@ -83,40 +87,29 @@ struct CancelReason {
 // Per-table capacity in first-use order.
 class TableUnits {
  public:
-  void add(std::string_view table, double units) {
-    for (auto& [t, u] : entries_) {
-      if (t == table) {
-        u += units;
-        return;
-      }
+  WriteCapacity& at(std::string_view table) {
+    for (auto& [t, c] : entries_) {
+      if (t == table) return c;
     }
-    entries_.emplace_back(table, units);
+    entries_.emplace_back(table, WriteCapacity{});
+    return entries_.back().second;
   }
   // "ConsumedCapacity": [{"TableName", "CapacityUnits", "<Read|Write>CapacityUnits"
-  // [, "Table": {...}]}], unless mode is NONE.
+  // [, "Table": {...}, "GlobalSecondaryIndexes": {...}, "LocalSecondaryIndexes": {...}]}],
+  // unless mode is NONE.
   void write(JsonWriter& w, ReturnConsumedCapacity mode, std::string_view split_key) const {
     if (mode == ReturnConsumedCapacity::kNone) return;
     w.key("ConsumedCapacity").beginArray();
-    for (const auto& [t, u] : entries_) {
-      std::string s = formatCapacityUnits(u);
+    for (const auto& [t, c] : entries_) {
       w.beginObject();
-      w.field("TableName", t);
-      w.key("CapacityUnits").rawNumber(s);
-      w.key(split_key).rawNumber(s);
-      if (mode == ReturnConsumedCapacity::kIndexes) {
-        // TODO(transactions): per-index entries once index writes are billed.
-        w.key("Table").beginObject();
-        w.key("CapacityUnits").rawNumber(s);
-        w.key(split_key).rawNumber(s);
-        w.endObject();
-      }
+      c.writeMembers(w, mode, t, split_key);
       w.endObject();
     }
     w.endArray();
   }
 
  private:
-  std::vector<std::pair<std::string_view, double>> entries_;
+  std::vector<std::pair<std::string_view, WriteCapacity>> entries_;
 };
 
 Status cannotUpdateKey(std::string_view attr) {
@@ -155,33 +148,40 @@ engine::WriteDecider updateDecider(TransactAction& a, ConditionCheck& cc, model:
   };
 }
 
+// One entry per item collection (table, partition key) the transaction
+// wrote, with its size after the transaction (the last write to it). Only
+// tables with local secondary indexes have item collections; ConditionChecks
+// write nothing.
 void writeItemCollectionMetrics(JsonWriter& w, const std::vector<TransactAction>& actions,
                                 const std::vector<engine::WriteResult>& results) {
-  // Only tables with local secondary indexes have item collections.
-  std::vector<std::pair<const engine::TableInfo*, std::vector<size_t>>> groups;
+  struct Collection {
+    const model::AttributeValue* pk;
+    size_t last;  // action index of the last write to it
+  };
+  std::vector<std::pair<const engine::TableInfo*, std::vector<Collection>>> groups;
   for (size_t i = 0; i < actions.size(); ++i) {
     const engine::TableInfo* t = results[i].table.get();
     if (!t || t->def.local_indexes.empty() || actions[i].kind == TransactActionKind::kConditionCheck) continue;
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == t; });
-    if (it == groups.end()) {
+    auto kv = actions[i].item.find(t->def.hash_key.name);
+    if (kv == actions[i].item.end()) continue;
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& e) { return e.first == t; });
+    if (g == groups.end()) {
       groups.push_back({t, {}});
-      it = groups.end() - 1;
+      g = groups.end() - 1;
     }
-    it->second.push_back(i);
+    auto c = std::find_if(g->second.begin(), g->second.end(), [&](const Collection& e) { return *e.pk == kv->second; });
+    if (c == g->second.end()) {
+      g->second.push_back({&kv->second, i});
+    } else {
+      c->last = i;
+    }
   }
   if (groups.empty()) return;
   w.key("ItemCollectionMetrics").beginObject();
-  for (const auto& [t, idx] : groups) {
+  for (const auto& [t, collections] : groups) {
     w.key(t->def.name).beginArray();
-    for (size_t i : idx) {
-      auto kv = actions[i].item.find(t->def.hash_key.name);
-      if (kv == actions[i].item.end()) continue;
-      w.beginObject();
-      w.key("ItemCollectionKey").beginObject().key(kv->first);
-      model::writeAttributeValue(w, kv->second);
-      w.endObject();
-      w.key("SizeEstimateRangeGB").beginArray().rawNumber("0.0").rawNumber("1.0").endArray();
-      w.endObject();
+    for (const Collection& c : collections) {
+      writeItemCollectionEntry(w, t->def.hash_key.name, *c.pk, results[c.last].metrics.collection_size);
     }
     w.endArray();
   }
@@ -224,7 +224,7 @@ std::string transactGetItems(engine::Database& db, simdjson::dom::object body) {
     w.endObject();
     // Transactional reads cost twice a strongly consistent read, missing
     // items included.
-    units.add(*acts[i].table, 2 * engine::readCapacityUnits(g.size, true));
+    units.at(*acts[i].table).addTable(2 * engine::readCapacityUnits(g.size, true));
   }
   w.endArray();
   units.write(w, req.returnConsumedCapacity(), "ReadCapacityUnits");
@@ -298,6 +298,8 @@ std::string transactWriteItems(engine::Database& db, simdjson::dom::object body)
         if (s.ok()) continue;
         if (ccs[i]->failed() && s.message() == kConditionalCheckFailed) {
           reasons[i] = {"ConditionalCheckFailed", std::string(kConditionalCheckFailed), ccs[i]->oldItem()};
+        } else if (isCollectionSizeExceeded(s)) {
+          reasons[i] = {"ItemCollectionSizeLimitExceeded", std::string(engine::kCollectionSizeExceeded), nullptr};
         } else if (s.code() == StatusCode::kInvalidArgument) {
           reasons[i] = {"ValidationError", s.message(), nullptr};
         } else {
@@ -321,10 +323,14 @@ std::string transactWriteItems(engine::Database& db, simdjson::dom::object body)
   TableUnits units;
   for (size_t i = 0; i < n; ++i) {
     const engine::WriteResult& wr = r->results[i];
-    double u = replayed ? engine::readCapacityUnits(wr.old_size, true)
-               : wr.op == engine::WriteOp::kPut ? engine::writeCapacityUnits(wr.old_size, wr.new_size)
-                                                : engine::writeCapacityUnits(wr.old_size, 0);
-    units.add(*acts[i].table, 2 * u);
+    if (replayed) {
+      units.at(*acts[i].table).addTable(2 * engine::readCapacityUnits(wr.old_size, true));
+      continue;
+    }
+    double u = wr.op == engine::WriteOp::kPut ? engine::writeCapacityUnits(wr.old_size, wr.new_size)
+                                              : engine::writeCapacityUnits(wr.old_size, 0);
+    // Index writes cost twice too, like every transactional write.
+    units.at(*acts[i].table).addWrite(wr.table->def, u, wr.metrics, 2.0);
   }
   JsonWriter w;
   w.beginObject();

@@ -143,8 +143,12 @@ std::string updateItem(engine::Database& db, simdjson::dom::object body) {
       }
       break;
   }
-  writeConsumedCapacity(w, rcc, *name, engine::writeCapacityUnits(r->old_size, written ? new_size : 0));
-  writeItemCollectionMetrics(w, ricm, r->table.get(), key);
+  if (rcc != ReturnConsumedCapacity::kNone) {
+    WriteCapacity capacity;
+    capacity.addWrite(r->table->def, engine::writeCapacityUnits(r->old_size, written ? new_size : 0), r->metrics);
+    writeConsumedCapacity(w, rcc, *name, capacity);
+  }
+  writeItemCollectionMetrics(w, ricm, r->table.get(), key, r->metrics);
   w.endObject();
   return w.take();
 }

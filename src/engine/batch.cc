@@ -123,8 +123,13 @@ Result<std::vector<BatchWriteTableResult>> Database::writeItems(const std::vecto
         }
         // An index key error (already caught by the api layer's checks unless
         // an index was added since) abandons the attempt: nothing is written.
-        FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, info, key, old, plan, &written));
-        out[t].writes[i] = {written.old_existed, written.old_size, written.new_size};
+        FDYNO_RETURN_IF_ERROR(
+            applyItemMutation(txn, info, key, old, plan, &written, opts_.item_collection_limit_bytes));
+        BatchWriteItemResult& r = out[t].writes[i];
+        r.old_existed = written.old_existed;
+        r.old_size = written.old_size;
+        r.new_size = written.new_size;
+        r.metrics = std::move(written.metrics);
       }
     }
     return Status::OK();

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "engine/catalog.h"
+#include "engine/item_collection.h"
 #include "model/attribute_value.h"
 
 namespace fdyno::engine {
@@ -76,11 +77,13 @@ struct BatchWriteTable {
   std::vector<BatchWrite> writes;
 };
 
-// Sizes of one written item, for its capacity (engine/capacity.h).
+// Sizes of one written item, for its capacity (engine/capacity.h), and its
+// index units and item collection size.
 struct BatchWriteItemResult {
   bool old_existed = false;
   size_t old_size = 0;  // DynamoDB size of the replaced/deleted item, 0 if none
   size_t new_size = 0;  // of the item put, 0 for a delete
+  WriteMetrics metrics;  // index write units, item collection size (engine/item_collection.h)
 };
 
 struct BatchWriteTableResult {

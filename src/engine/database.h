@@ -30,6 +30,7 @@
 #include "common/status.h"
 #include "engine/batch.h"
 #include "engine/catalog.h"
+#include "engine/item_collection.h"
 #include "engine/item_key.h"
 #include "engine/query_scan.h"
 #include "engine/stored_item.h"
@@ -42,6 +43,9 @@ namespace fdyno::engine {
 struct DatabaseOptions {
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
+  // DynamoDB's 10 GB item collection limit (tables with LSIs); tests lower it
+  // with FDYNO_ITEM_COLLECTION_LIMIT_BYTES (engine/item_collection.h).
+  int64_t item_collection_limit_bytes = defaultItemCollectionLimitBytes();
 };
 
 enum class TableStatus { kCreating, kActive, kUpdating, kDeleting };
@@ -130,6 +134,9 @@ struct WriteResult {
   size_t old_size = 0;
   size_t new_size = 0;
   std::optional<model::Item> old_item;  // when plan.return_old and the item existed
+  // Index write units and, for tables with LSIs, the item collection size
+  // after the write (engine/item_collection.h).
+  WriteMetrics metrics;
 };
 
 // TransactGetItems / TransactWriteItems (engine/transact.h).

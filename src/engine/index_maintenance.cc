@@ -2,6 +2,7 @@
 // Contract and layout: engine/index_maintenance.h, docs/storage-layout.md.
 #include "engine/index_maintenance.h"
 
+#include "engine/capacity.h"
 #include "engine/storage_keys.h"
 #include "engine/stored_item.h"
 #include "model/item_size.h"
@@ -54,6 +55,28 @@ bool withinLimit(const std::vector<KeyAttribute>& attrs, const model::Item& item
 void copyAttr(model::Item& out, const model::Item& item, std::string_view name) {
   auto it = item.find(name);
   if (it != item.end()) out.emplace(it->first, it->second);
+}
+
+// True if `index` projects the same item from `a` as from `b` (the caller
+// knows their entry keys are equal). KEYS_ONLY projects only key attributes,
+// which equal keys already pin down.
+bool projectionUnchanged(const IndexDefinition& index, const model::Item& a, size_t a_size, const model::Item& b,
+                         size_t b_size) {
+  switch (index.projection) {
+    case ProjectionType::kKeysOnly:
+      return true;
+    case ProjectionType::kAll:
+      return a_size == b_size && a == b;
+    case ProjectionType::kInclude:
+      for (const auto& n : index.non_key_attributes) {
+        auto ia = a.find(n);
+        auto ib = b.find(n);
+        if ((ia == a.end()) != (ib == b.end())) return false;
+        if (ia != a.end() && !(ia->second == ib->second)) return false;
+      }
+      return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -188,23 +211,37 @@ Status maintainIndexes(kv::Transaction& txn, const TableInfo& table, const model
                                                               : model::itemSize(projectForIndex(def, index, *old_item));
         }
       }
+      const bool same_key = has_old && has_new && old_key == new_key;
+      if (same_key && projectionUnchanged(index, *old_item, old_size, *new_item, new_size)) {
+        continue;  // the entry already holds exactly this: nothing to write or charge
+      }
       int64_t count_delta = 0;
       int64_t size_delta = 0;
-      if (has_old && (!has_new || old_key != new_key)) {
+      uint32_t units = 0;
+      if (has_old && !same_key) {
         txn.clear(old_key);
         count_delta -= 1;
         size_delta -= static_cast<int64_t>(old_proj);
+        units += indexEntryWriteUnits(old_proj);
       }
       if (has_new) {
         size_t new_proj = encodeIndexEntryValue(def, index, *new_item, new_size, value);
         txn.set(new_key, value);
-        if (!has_old || old_key != new_key) count_delta += 1;
+        if (!same_key) count_delta += 1;
         size_delta += static_cast<int64_t>(new_proj);
-        if (has_old && old_key == new_key) size_delta -= static_cast<int64_t>(old_proj);
+        if (same_key) {
+          size_delta -= static_cast<int64_t>(old_proj);
+          // A rewrite in place is one write, sized like a base-table
+          // overwrite: the larger of the old and new entries.
+          units += indexEntryWriteUnits(old_proj > new_proj ? old_proj : new_proj);
+        } else {
+          units += indexEntryWriteUnits(new_proj);
+        }
       }
       if (count_delta != 0) txn.atomicAdd(indexItemCountKey(def.id, index.number), count_delta);
       if (size_delta != 0) txn.atomicAdd(indexSizeBytesKey(def.id, index.number), size_delta);
       if (index.kind == IndexKind::kLocal) lsi_delta += size_delta;
+      if (delta) delta->index_units.push_back({index.number, units});
     }
   }
   if (delta) delta->collection_delta = lsi_delta;

@@ -54,6 +54,7 @@
 
 #include "common/status.h"
 #include "engine/catalog.h"
+#include "engine/item_collection.h"
 #include "engine/table_definition.h"
 #include "kv/kv.h"
 #include "model/attribute_value.h"
@@ -114,12 +115,18 @@ struct IndexWriteDelta {
   // Change of the item collection size of the written item's partition
   // (only computed when the table has LSIs): base size delta + LSI entries.
   int64_t collection_delta = 0;
+  // Write units charged per index touched (engine/capacity.h rules), in
+  // definition order; appended to, so the caller may pass a reused vector.
+  std::vector<IndexWriteUnits> index_units;
 };
 
 // Keeps every maintained index of `table` in step with a write of one item:
 // `old_item` (null if absent) becomes `new_item` (null for a delete), sizes
 // by DynamoDB's rules. Adds/moves/removes/rewrites entries and adjusts the
-// index counters in `txn`. Index key types are NOT checked here
+// index counters in `txn`. An entry whose key and projected item are both
+// unchanged is left as it is (no kv write, no index write units: DynamoDB
+// charges an index only when the write changes what it holds). Index key
+// types are NOT checked here
 // (checkIndexKeyAttributes, before anything is written).
 [[nodiscard]] Status maintainIndexes(kv::Transaction& txn, const TableInfo& table, const model::Item* old_item,
                                      size_t old_size, const model::Item* new_item, size_t new_size,

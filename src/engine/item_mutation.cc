@@ -2,10 +2,17 @@
 // engine/item_mutation.h.
 #include "engine/item_mutation.h"
 
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+
 #include "engine/index_keys.h"
 #include "engine/index_maintenance.h"
 #include "engine/item_key.h"
 #include "model/item_size.h"
+#include "model/key_codec.h"
 
 namespace fdyno::engine {
 
@@ -27,10 +34,54 @@ bool hasLocalIndexes(const TableDefinition& def) {
   return false;
 }
 
+int64_t decodeCounter(const std::optional<std::string>& raw) {
+  if (!raw) return 0;
+  uint64_t v = 0;
+  for (size_t i = raw->size() < 8 ? raw->size() : 8; i-- > 0;) v = (v << 8) | static_cast<uint8_t>((*raw)[i]);
+  return static_cast<int64_t>(v);
+}
+
+// Reads the item collection size of `item_key`'s partition, checks the limit
+// for a growing write and adds `delta`. The read is a snapshot read: it adds
+// no read conflict, so writers of one partition do not conflict over the
+// counter (the size is then exact for this transaction's own writes and may
+// miss concurrent ones; DynamoDB calls it an estimate too). It sees this
+// transaction's earlier adds (read-your-writes), so a batch or transaction
+// growing one collection several times is checked on the running total.
+Status trackCollectionSize(kv::Transaction& txn, const TableInfo& table, std::string_view item_key, int64_t delta,
+                           int64_t limit, WriteMetrics* metrics) {
+  // The partition key is the first value after the table's item prefix. No
+  // key (the key-building overload for a write of nothing) changes nothing.
+  if (item_key.size() <= table.item_prefix.size()) {
+    if (delta != 0) return Status::Internal("applyItemMutation: item key without a partition key");
+    return Status::OK();
+  }
+  std::string_view rest = item_key.substr(table.item_prefix.size());
+  FDYNO_ASSIGN_OR_RETURN(model::AttributeValue pk, model::decodeKeyValue(rest, table.def.hash_key.type));
+  std::string key = collectionSizeKey(table.def.id, pk);
+  FDYNO_ASSIGN_OR_RETURN(auto raw, txn.get(key, /*snapshot=*/true));
+  int64_t size = decodeCounter(raw) + delta;
+  // Only growth is refused: DynamoDB still allows writes that shrink (or
+  // keep) a collection that is over the limit.
+  if (delta > 0 && size > limit) return Status::InvalidArgument(kCollectionSizeExceeded);
+  if (delta != 0) txn.atomicAdd(key, delta);
+  metrics->collection_size = size < 0 ? 0 : size;
+  return Status::OK();
+}
+
 }  // namespace
 
+int64_t defaultItemCollectionLimitBytes() {
+  const char* v = std::getenv(kItemCollectionLimitEnv.data());
+  if (!v || !*v) return kItemCollectionLimitBytes;
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(v, v + std::strlen(v), n);
+  if (ec != std::errc() || *end != '\0' || n <= 0) return kItemCollectionLimitBytes;
+  return n;
+}
+
 Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, StoredItem& old, const WritePlan& plan,
-                         WriteResult* result) {
+                         WriteResult* result, int64_t collection_limit) {
   std::string key = table.item_prefix;
   const model::Item* source = nullptr;
   if (plan.op == WriteOp::kPut) {
@@ -39,11 +90,11 @@ Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, StoredIte
     FDYNO_ASSIGN_OR_RETURN(source, old.item());
   }
   if (source) FDYNO_RETURN_IF_ERROR(appendItemKey(table.def, *source, KeySource::kItem, key));
-  return applyItemMutation(txn, table, key, old, plan, result);
+  return applyItemMutation(txn, table, key, old, plan, result, collection_limit);
 }
 
 Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, std::string_view item_key, StoredItem& old,
-                         const WritePlan& plan, WriteResult* result) {
+                         const WritePlan& plan, WriteResult* result, int64_t collection_limit) {
   const TableDefinition& def = table.def;
   WriteResult local;
   WriteResult& r = result ? *result : local;
@@ -51,6 +102,7 @@ Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, std::stri
   r.old_size = old.size();
   r.op = plan.op;
   r.new_size = 0;
+  r.metrics.clear();
 
   const bool indexed = hasMaintainedIndexes(def);
   if (plan.op == WriteOp::kPut) {
@@ -94,20 +146,19 @@ Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, std::stri
       }
       break;
   }
+  int64_t lsi_delta = 0;
   if (indexed && plan.op != WriteOp::kKeep && (old_item || new_item)) {
     IndexWriteDelta idx;
+    idx.index_units = std::move(r.metrics.index_units);  // reuse the caller's buffer
     FDYNO_RETURN_IF_ERROR(maintainIndexes(txn, table, old_item, r.old_size, new_item, r.new_size, &idx));
-    if (hasLocalIndexes(def)) {
-      // Item collection size: the partition's base items plus their LSI
-      // entries (DynamoDB's 10 GB limit and ReturnItemCollectionMetrics).
-      // TODO(lsi): ItemCollectionSizeLimitExceededException past 10 GB.
-      int64_t collection_delta = size_delta + idx.collection_delta;
-      const model::Item& any = new_item ? *new_item : *old_item;
-      auto pk = any.find(def.hash_key.name);
-      if (collection_delta != 0 && pk != any.end()) {
-        txn.atomicAdd(collectionSizeKey(def.id, pk->second), collection_delta);
-      }
-    }
+    r.metrics.index_units = std::move(idx.index_units);
+    lsi_delta = idx.collection_delta;
+  }
+  if (hasLocalIndexes(def)) {
+    // Item collection size: the partition's base items plus their LSI
+    // entries (ReturnItemCollectionMetrics and the 10 GB limit).
+    FDYNO_RETURN_IF_ERROR(
+        trackCollectionSize(txn, table, item_key, size_delta + lsi_delta, collection_limit, &r.metrics));
   }
   // Counters use atomicAdd: it adds no read conflict, so concurrent writers
   // of different items never conflict over the table's totals.

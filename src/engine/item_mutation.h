@@ -18,14 +18,24 @@
 //   kInvalidArgument if one is wrong; nothing is written then.
 // - `old` may be decoded (its item() called) when the table has indexes:
 //   the old entries are found from the old item's index key values.
-// - `result` (may be null) gets op, old_existed, old_size, new_size and,
-//   when plan.return_old, old_item. result->table is left to the caller.
+// - `result` (may be null) gets op, old_existed, old_size, new_size,
+//   metrics (index write units; for tables with LSIs the item collection
+//   size after the write) and, when plan.return_old, old_item.
+//   result->table is left to the caller.
+// - Tables with LSIs: a write that makes its item collection grow past
+//   `collection_limit` bytes (DatabaseOptions::item_collection_limit_bytes;
+//   DynamoDB's 10 GB) returns kInvalidArgument kCollectionSizeExceeded
+//   (engine/item_collection.h); the caller abandons the transaction, so
+//   nothing of the write is committed. The collection counter is read with a
+//   snapshot read (no read conflict) even for writes that do not change it,
+//   so that ReturnItemCollectionMetrics can report the size.
 // - Thread safety: like the transaction: one thread at a time.
 #pragma once
 
 #include "common/status.h"
 #include "engine/catalog.h"
 #include "engine/database.h"
+#include "engine/item_collection.h"
 #include "engine/stored_item.h"
 #include "kv/kv.h"
 
@@ -40,12 +50,14 @@ namespace fdyno::engine {
 // The item's kv key is rebuilt from the item (new item for kPut, old item for kDelete); use
 // the overload below when the caller already has it.
 [[nodiscard]] Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, StoredItem& old,
-                                       const WritePlan& plan, WriteResult* result);
+                                       const WritePlan& plan, WriteResult* result,
+                                       int64_t collection_limit = kItemCollectionLimitBytes);
 
 // Same, with the item's full kv key (table.item_prefix + encoded key) already built by the
 // caller (saves re-encoding; required for kDelete when the old item is absent is not needed:
 // deleting an absent item writes nothing).
 [[nodiscard]] Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, std::string_view item_key,
-                                       StoredItem& old, const WritePlan& plan, WriteResult* result);
+                                       StoredItem& old, const WritePlan& plan, WriteResult* result,
+                                       int64_t collection_limit = kItemCollectionLimitBytes);
 
 }  // namespace fdyno::engine

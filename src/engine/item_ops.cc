@@ -52,7 +52,7 @@ Result<WriteResult> Database::writeItem(std::string_view table, const model::Ite
     WritePlan plan;
     FDYNO_RETURN_IF_ERROR(decide(*t, old, plan));
 
-    FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, *t, key, old, plan, &result));
+    FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, *t, key, old, plan, &result, opts_.item_collection_limit_bytes));
     result.table = std::move(t);
     return Status::OK();
   });

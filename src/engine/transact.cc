@@ -187,7 +187,8 @@ Result<TransactWriteOutcome> Database::transactWrite(const TransactWriteRequest&
         r.old_size = olds[i].size();
         continue;
       }
-      Status ast = applyItemMutation(txn, *refs[i], keys[i], olds[i], plans[i], &r);
+      Status ast =
+          applyItemMutation(txn, *refs[i], keys[i], olds[i], plans[i], &r, opts_.item_collection_limit_bytes);
       if (!ast.ok()) {
         if (ast.code() != StatusCode::kInvalidArgument) return ast;
         return cancelAt(i, std::move(ast));

@@ -21,7 +21,9 @@
 //      cancellation reasons list each failing action, as DynamoDB does);
 //   6. apply every decided write with applyItemMutation (engine/
 //      item_mutation.h: item, secondary indexes, counters); an index key
-//      error cancels with a ValidationError at that action;
+//      error cancels with a ValidationError at that action, an item
+//      collection growing past its limit (kCollectionSizeExceeded,
+//      engine/item_collection.h) with that status at that action;
 //   7. write the token record; commit. A conflict (another writer touched an
 //      item, table or token read in 1-5) retries everything from step 1 on a
 //      new snapshot, conditions included. That is what makes the transaction
@@ -115,7 +117,8 @@ struct TransactWriteOutcome {
   TransactWriteStatus status = TransactWriteStatus::kCommitted;
   // kCanceled: one per action, OK where the action did not fail ("None").
   std::vector<Status> reasons;
-  // kCommitted: one per action (table, op, old/new sizes). kReplayed: table
+  // kCommitted: one per action (table, op, old/new sizes, metrics: index
+  // write units and item collection size). kReplayed: table
   // and old_size = the item's current size (a replay is billed as a read).
   std::vector<WriteResult> results;
   std::string stored_response;  // kReplayed: the first call's stored response
