@@ -47,6 +47,10 @@ struct Dispatcher::Impl {
         {"Query", &query},             {"Scan", &scan},
         {"BatchGetItem", &batchGetItem}, {"BatchWriteItem", &batchWriteItem},
         {"TransactGetItems", &transactGetItems}, {"TransactWriteItems", &transactWriteItems},
+        {"TagResource", &tagResource}, {"UntagResource", &untagResource},
+        {"ListTagsOfResource", &listTagsOfResource},
+        {"UpdateTimeToLive", &updateTimeToLive}, {"DescribeTimeToLive", &describeTimeToLive},
+        {"DescribeLimits", &describeLimits}, {"DescribeEndpoints", &describeEndpoints},
     };
     for (auto op : kKnownOperations) known.insert(op);
   }

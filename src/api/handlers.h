@@ -37,4 +37,17 @@ std::string batchWriteItem(engine::Database& db, simdjson::dom::object body);
 std::string transactGetItems(engine::Database& db, simdjson::dom::object body);
 std::string transactWriteItems(engine::Database& db, simdjson::dom::object body);
 
+// tag_ops.cc (TagResource and UntagResource return an empty body)
+std::string tagResource(engine::Database& db, simdjson::dom::object body);
+std::string untagResource(engine::Database& db, simdjson::dom::object body);
+std::string listTagsOfResource(engine::Database& db, simdjson::dom::object body);
+
+// ttl_ops.cc
+std::string updateTimeToLive(engine::Database& db, simdjson::dom::object body);
+std::string describeTimeToLive(engine::Database& db, simdjson::dom::object body);
+
+// service_ops.cc
+std::string describeLimits(engine::Database& db, simdjson::dom::object body);
+std::string describeEndpoints(engine::Database& db, simdjson::dom::object body);
+
 }  // namespace fdyno::api

@@ -20,6 +20,7 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& l) {
   if (l.allow_open_remote) cfg.allow_open_remote = *l.allow_open_remote;
   if (l.region) cfg.region = *l.region;
   if (l.account_id) cfg.account_id = *l.account_id;
+  if (l.ttl_interval_ms) cfg.ttl_interval_ms = *l.ttl_interval_ms;
 }
 
 namespace {
@@ -71,6 +72,11 @@ bool layerFromEnv(ConfigLayer* out, std::string* error) {
     if (!parseInt(*v, &n)) { *error = "FDYNO_WRITE_THREADS: expected a number, got '" + *v + "'"; return false; }
     out->write_threads = n;
   }
+  if (auto v = get("FDYNO_TTL_INTERVAL_MS")) {
+    int n;
+    if (!parseInt(*v, &n)) { *error = "FDYNO_TTL_INTERVAL_MS: expected a number, got '" + *v + "'"; return false; }
+    out->ttl_interval_ms = n;
+  }
   return true;
 }
 
@@ -108,6 +114,9 @@ bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error
     else if (key == "allow_open_remote") ok = boolean(out->allow_open_remote);
     else if (key == "threads" || key == "write_threads") {
       if (auto v = node.value<int64_t>()) (key == "threads" ? out->threads : out->write_threads) = static_cast<int>(*v);
+      else { *error = "config file " + path + ": '" + key + "' must be an integer"; ok = false; }
+    } else if (key == "ttl_interval_ms") {
+      if (auto v = node.value<int64_t>()) out->ttl_interval_ms = static_cast<int>(*v);
       else { *error = "config file " + path + ": '" + key + "' must be an integer"; ok = false; }
     } else {
       *error = "config file " + path + ": unknown setting '" + key + "'";
@@ -153,6 +162,10 @@ bool finalize(ServeConfig& cfg, std::string* error) {
   }
   if (cfg.write_threads < 0 || cfg.write_threads > 1024) {
     *error = "--write-threads: expected 0 to 1024";
+    return false;
+  }
+  if (cfg.ttl_interval_ms < 0) {
+    *error = "--ttl-interval-ms: expected 0 (no background expiry) or more";
     return false;
   }
   bool loopback = isLoopbackHost(host);

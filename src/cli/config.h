@@ -25,6 +25,7 @@ struct ServeConfig {
   bool allow_open_remote = false;  // open auth on a non-loopback address
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
+  int ttl_interval_ms = 5000;      // TTL sweeper pass interval; 0 = no background expiry
 };
 
 // One layer of settings: only the fields it sets are present.
@@ -32,7 +33,7 @@ struct ConfigLayer {
   std::optional<std::string> listen, data_dir, auth, credentials, log_level, durability, region,
       account_id;
   std::optional<bool> in_memory, allow_open_remote;
-  std::optional<int> threads, write_threads;
+  std::optional<int> threads, write_threads, ttl_interval_ms;
 };
 
 // Applies `layer` over `cfg` (set fields win).
@@ -40,13 +41,14 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& layer);
 
 // Reads FDYNO_LISTEN, FDYNO_DATA_DIR, FDYNO_IN_MEMORY, FDYNO_THREADS, FDYNO_WRITE_THREADS,
 // FDYNO_AUTH, FDYNO_CREDENTIALS, FDYNO_LOG_LEVEL, FDYNO_DURABILITY,
-// FDYNO_ALLOW_OPEN_REMOTE, FDYNO_REGION, FDYNO_ACCOUNT_ID. False + *error on
+// FDYNO_ALLOW_OPEN_REMOTE, FDYNO_REGION, FDYNO_ACCOUNT_ID,
+// FDYNO_TTL_INTERVAL_MS. False + *error on
 // a malformed value.
 bool layerFromEnv(ConfigLayer* out, std::string* error);
 
 // Reads a TOML file whose top-level keys use the flag names with '_' or '-'
 // (listen, data_dir, in_memory, threads, write_threads, auth, credentials, log_level,
-// durability, allow_open_remote, region, account_id). False + *error on a
+// durability, allow_open_remote, region, account_id, ttl_interval_ms). False + *error on a
 // parse error or an unknown key.
 bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error);
 

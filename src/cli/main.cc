@@ -69,6 +69,13 @@ int runServe(ServeConfig cfg) {
   engine::DatabaseOptions dopts;
   dopts.region = cfg.region;
   dopts.account_id = cfg.account_id;
+  dopts.ttl_interval_ms = cfg.ttl_interval_ms;
+  {
+    // DescribeEndpoints sends clients back to the address we serve on.
+    std::string ep_host;
+    uint16_t ep_port = 0;
+    if (splitHostPort(cfg.listen, &ep_host, &ep_port) && ep_port != 0) dopts.endpoint_address = cfg.listen;
+  }
   engine::Database db(*store, dopts);
   api::Dispatcher dispatcher(db);
 
@@ -127,7 +134,7 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve the DynamoDB API");
 
   std::string config_file, listen, data_dir, auth, credentials, log_level, durability, region, account;
-  int threads = 0, write_threads = -1;
+  int threads = 0, write_threads = -1, ttl_interval_ms = 0;
   bool in_memory = false, allow_open_remote = false;
   auto* o_config = serve->add_option("--config", config_file, "TOML config file");
   auto* o_listen = serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8000)");
@@ -146,6 +153,10 @@ int main(int argc, char** argv) {
                                    "Allow --auth open on a non-loopback address");
   auto* o_region = serve->add_option("--region", region, "Region shown in ARNs (default us-east-1)");
   auto* o_account = serve->add_option("--account-id", account, "Account id shown in ARNs");
+  auto* o_ttl = serve->add_option("--ttl-interval-ms", ttl_interval_ms,
+                                  "Milliseconds between Time to Live sweeps that delete expired items (default "
+                                  "5000; 0 = never)")
+                    ->check(CLI::NonNegativeNumber);
   o_data->excludes(o_mem);
 
   CLI11_PARSE(app, argc, argv);
@@ -188,6 +199,7 @@ int main(int argc, char** argv) {
   if (o_remote->count()) flags.allow_open_remote = allow_open_remote;
   if (o_region->count()) flags.region = region;
   if (o_account->count()) flags.account_id = account;
+  if (o_ttl->count()) flags.ttl_interval_ms = ttl_interval_ms;
   applyLayer(cfg, flags);
   return runServe(cfg);
 }

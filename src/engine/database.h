@@ -46,6 +46,14 @@ struct DatabaseOptions {
   // DynamoDB's 10 GB item collection limit (tables with LSIs); tests lower it
   // with FDYNO_ITEM_COLLECTION_LIMIT_BYTES (engine/item_collection.h).
   int64_t item_collection_limit_bytes = defaultItemCollectionLimitBytes();
+  // Time to Live: milliseconds between two passes of the background sweeper
+  // (engine/ttl_sweeper.h); 0 = no background sweeping. The default keeps
+  // expiry prompt (tests wait for it) on small data; see the sweeper's cost
+  // note before raising data sizes. CLI: --ttl-interval-ms.
+  int64_t ttl_interval_ms = 5000;
+  // DescribeEndpoints' Address ("host:port" clients should use); empty =
+  // "dynamodb.<region>.amazonaws.com". The CLI sets its --listen address.
+  std::string endpoint_address;
 };
 
 enum class TableStatus { kCreating, kActive, kUpdating, kDeleting };
@@ -146,6 +154,8 @@ struct TransactWriteRequest;
 struct TransactWriteOutcome;
 
 class IndexBuilder;  // engine/index_backfill.h
+class TtlSweeper;    // engine/ttl_sweeper.h
+struct TtlDescription;  // engine/ttl.h
 
 class Database {
  public:
@@ -203,6 +213,24 @@ class Database {
   // whole on conflict), with ClientRequestToken idempotency.
   [[nodiscard]] Result<TransactWriteOutcome> transactWrite(const TransactWriteRequest& request);
 
+  // --- tags (engine/tags.cc; rules and layout in engine/tags.h) ---
+  // kNotFound "Requested resource not found: Table: NAME not found" for a
+  // missing table (the api layer words it for the ARN).
+  [[nodiscard]] Result<std::vector<Tag>> listTags(std::string_view table);
+  // Adds or overwrites `tags` (already checked with checkTags). kInvalidArgument
+  // kTagLimitExceeded if the merged set would exceed 50 tags.
+  [[nodiscard]] Status tagTable(std::string_view table, const std::vector<Tag>& tags);
+  // Removes `tag_keys` (absent keys are fine; checked with checkTagKeys).
+  [[nodiscard]] Status untagTable(std::string_view table, const std::vector<std::string>& tag_keys);
+
+  // --- Time to Live (engine/ttl.cc; rules in engine/ttl.h) ---
+  [[nodiscard]] Result<TtlDescription> describeTimeToLive(std::string_view table);
+  [[nodiscard]] Status updateTimeToLive(std::string_view table, std::string_view attribute, bool enabled);
+  // One sweeper pass over every TTL table now, on the calling thread (tests;
+  // the background sweeper does the same every ttl_interval_ms). Returns the
+  // number of expired items deleted.
+  [[nodiscard]] Result<size_t> sweepExpiredItems();
+
   // The catalog, for tests and for later operation families (Query, Scan).
   Catalog& catalog() { return catalog_; }
 
@@ -216,8 +244,11 @@ class Database {
   DatabaseOptions opts_;
   Catalog catalog_;
   // Background GSI backfills and index drops (engine/index_backfill.h).
-  // Declared last: destroyed (thread joined) first.
+  // Declared after the catalog: destroyed (thread joined) before it.
   std::unique_ptr<IndexBuilder> index_builder_;
+  // Background deletion of expired items (engine/ttl_sweeper.h). After the
+  // index builder: destroyed (thread joined) before it and the catalog.
+  std::unique_ptr<TtlSweeper> ttl_sweeper_;
 };
 
 }  // namespace fdyno::engine

@@ -11,7 +11,11 @@ namespace {
 // Format 1 (before indexes) still decodes, as a table without indexes. A
 // format-1 binary rejects format 2 instead of silently dropping the indexes
 // (which would make it write items without maintaining them).
-constexpr uint8_t kFormatVersion = 2;
+// Format 3 = format 2 + the Time to Live section. A format-2 binary rejects
+// it rather than rewriting the definition without the TTL setting (an
+// UpdateTable there would silently switch expiry off). Formats 1 and 2 decode
+// as tables with TTL disabled.
+constexpr uint8_t kFormatVersion = 3;
 constexpr uint8_t kOldestReadableVersion = 1;
 
 bool isKeyType(uint8_t t) {
@@ -80,6 +84,9 @@ std::string encodeTableDefinition(const TableDefinition& d) {
   for (const auto& i : d.global_indexes) encodeIndexDefinition(w, i);
   w.u32(static_cast<uint32_t>(d.local_indexes.size()));
   for (const auto& i : d.local_indexes) encodeIndexDefinition(w, i);
+  // Format 3: Time to Live.
+  w.str(d.ttl_attribute);
+  w.f64(d.ttl_updated_at);
   return out;
 }
 
@@ -155,6 +162,11 @@ Result<TableDefinition> decodeTableDefinition(std::string_view bytes) {
         list->push_back(std::move(index));
       }
     }
+    if (!r.ok()) return Status::Corruption("table definition: truncated");
+  }
+  if (version >= 3) {
+    d.ttl_attribute = r.str();
+    d.ttl_updated_at = r.f64();
     if (!r.ok()) return Status::Corruption("table definition: truncated");
   }
   // Later formats append fields here; a shorter record simply keeps defaults.

@@ -5,7 +5,8 @@
 //   the catalog (engine/catalog.h) as std::shared_ptr<const TableInfo>.
 // - encodeTableDefinition()/decodeTableDefinition() are the on-disk form of
 //   the catalog (docs/storage-layout.md). The encoding is versioned: a leading
-//   format byte (2 since secondary indexes; format 1 records still decode),
+//   format byte (2 since secondary indexes, 3 since Time to Live; formats 1
+//   and 2 still decode),
 //   then fields in a fixed order. New fields are appended at the end and
 //   decoders treat a missing tail as defaults. Enum values below are written
 //   to disk: DO NOT CHANGE them.
@@ -79,6 +80,9 @@ struct TableDefinition {
   bool deletion_protection = false;
   TableClass table_class = TableClass::kStandard;
   bool table_class_explicit = false;   // TableClassSummary shown only then
+  // Legacy: tags live under the table's key range (engine/tags.h), not
+  // here. Definitions written before that may still carry CreateTable's tags
+  // in this field; engine/tags.cc reads them and moves them out.
   std::vector<Tag> tags;
   StreamSpec stream;
   // Set when a stream is enabled; kept when it is disabled, because
@@ -91,6 +95,11 @@ struct TableDefinition {
   std::vector<IndexDefinition> local_indexes;
   // Last index number handed out (IndexDefinition::number); never reused.
   uint16_t last_index_number = 0;
+  // Time to Live (format 3; engine/ttl.h): the attribute holding each item's
+  // expiry in epoch seconds, empty while TTL is disabled. UpdateTimeToLive
+  // sets it; the background sweeper (engine/ttl_sweeper.h) reads it.
+  std::string ttl_attribute;
+  double ttl_updated_at = 0;  // epoch seconds of the last UpdateTimeToLive; 0: never
 
   // The index called `name` (global or local), or nullptr.
   const IndexDefinition* findIndex(std::string_view index_name) const;

@@ -9,6 +9,9 @@
 #include "engine/index_backfill.h"
 #include "engine/index_maintenance.h"
 #include "engine/storage_keys.h"
+#include "engine/tags.h"
+#include "engine/ttl.h"
+#include "engine/ttl_sweeper.h"
 
 namespace fdyno::engine {
 
@@ -141,9 +144,13 @@ std::string_view tableStatusName(TableStatus s) {
 }
 
 Database::Database(kv::Store& store, DatabaseOptions opts)
-    : store_(store), opts_(std::move(opts)), index_builder_(std::make_unique<IndexBuilder>(store_, catalog_)) {
+    : store_(store),
+      opts_(std::move(opts)),
+      index_builder_(std::make_unique<IndexBuilder>(store_, catalog_)),
+      ttl_sweeper_(std::make_unique<TtlSweeper>(store_, catalog_, std::chrono::milliseconds(opts_.ttl_interval_ms))) {
   // Backfills and drops interrupted by a shutdown or crash go on now.
   index_builder_->resume();
+  ttl_sweeper_->start();
 }
 
 Database::~Database() = default;
@@ -170,6 +177,11 @@ Status Database::readCounters(kv::Transaction& txn, const TableInfo& t, TableDes
 }
 
 Result<TableDescription> Database::createTable(TableDefinition def) {
+  // Tags are checked here (the same rules as TagResource) and stored under
+  // the table's key range, not in the definition (engine/tags.h).
+  FDYNO_RETURN_IF_ERROR(checkCreateTableTags(def.tags));
+  std::vector<Tag> tags = std::move(def.tags);
+  def.tags.clear();
   double now = nowSeconds();
   def.table_uuid = newUuid();
   def.creation_time = now;
@@ -203,6 +215,7 @@ Result<TableDescription> Database::createTable(TableDefinition def) {
     txn.set(keys::nextTableIdKey(), next);
     def.id = id;
     Catalog::store(txn, def);
+    for (const auto& tag : tags) txn.set(keys::tagKey(id, tag.key), tag.value);
     return Status::OK();
   });
   if (!st.ok()) return st;
@@ -258,7 +271,8 @@ Result<TableDescription> Database::deleteTable(std::string_view name) {
     FDYNO_RETURN_IF_ERROR(readCounters(txn, *t, &d));
     Catalog::erase(txn, t->def);
     // TODO(big tables): clear in the background in bounded chunks; one
-    // clearRange is fine for the memory and RocksDB backends.
+    // clearRange is fine for the memory and RocksDB backends. The range
+    // holds the table's tags too (engine/tags.h), so they go with it.
     txn.clearRange(keys::tableBegin(t->def.id), keys::tableEnd(t->def.id));
     return Status::OK();
   });

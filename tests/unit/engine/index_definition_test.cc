@@ -70,8 +70,9 @@ TEST(IndexDefinitionFormat, RoundTripsEveryIndexField) {
   EXPECT_EQ(r->findIndex("nope"), nullptr);
 }
 
-TEST(IndexDefinitionFormat, WritesFormatTwo) {
-  EXPECT_EQ(encodeTableDefinition(tableWithIndexes())[0], '\x02');
+// Format 3 (Time to Live, engine/ttl.h) keeps the index section of format 2.
+TEST(IndexDefinitionFormat, WritesFormatThree) {
+  EXPECT_EQ(encodeTableDefinition(tableWithIndexes())[0], '\x03');
 }
 
 // A record written before indexes existed (format 1: no index section)
@@ -79,8 +80,9 @@ TEST(IndexDefinitionFormat, WritesFormatTwo) {
 TEST(IndexDefinitionFormat, DecodesFormatOne) {
   TableDefinition d = hashTable("legacy");
   std::string enc = encodeTableDefinition(d);
-  // Format 2 with no indexes ends with u16 last number + two u32 counts.
-  std::string v1 = "\x01" + enc.substr(1, enc.size() - 1 - 10);
+  // Format 3 with no indexes and TTL disabled ends with u16 last number +
+  // two u32 counts (format 2's section) + an empty string and an f64 (TTL).
+  std::string v1 = "\x01" + enc.substr(1, enc.size() - 1 - 10 - 12);
   auto r = decodeTableDefinition(v1);
   ASSERT_TRUE(r.ok()) << r.status().toString();
   EXPECT_EQ(r->name, "legacy");
@@ -90,9 +92,9 @@ TEST(IndexDefinitionFormat, DecodesFormatOne) {
 
 TEST(IndexDefinitionFormat, RejectsUnknownVersionAndTruncation) {
   std::string enc = encodeTableDefinition(tableWithIndexes());
-  std::string v3 = enc;
-  v3[0] = '\x03';
-  EXPECT_EQ(decodeTableDefinition(v3).status().code(), StatusCode::kCorruption);
+  std::string v4 = enc;
+  v4[0] = '\x04';
+  EXPECT_EQ(decodeTableDefinition(v4).status().code(), StatusCode::kCorruption);
   EXPECT_EQ(decodeTableDefinition(enc.substr(0, enc.size() - 5)).status().code(), StatusCode::kCorruption);
 }
 

@@ -1,0 +1,156 @@
+// TtlSweeper: background deletion of expired items. Contract in
+// engine/ttl_sweeper.h.
+#include "engine/ttl_sweeper.h"
+
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+#include "engine/database.h"
+#include "engine/item_mutation.h"
+#include "engine/storage_keys.h"
+#include "engine/stored_item.h"
+#include "engine/ttl.h"
+
+namespace fdyno::engine {
+
+namespace {
+
+// Names of every table, read in one snapshot.
+Result<std::vector<std::string>> allTableNames(kv::Store& store) {
+  auto txn = store.begin();
+  FDYNO_ASSIGN_OR_RETURN(auto range,
+                         txn->getRange(keys::tableNamesBegin(), keys::tableNamesEnd(), {}, /*snapshot=*/true));
+  std::vector<std::string> names;
+  names.reserve(range.pairs.size());
+  for (const auto& kv : range.pairs) names.emplace_back(keys::tableNameFromKey(kv.key));
+  return names;
+}
+
+// Deletes those of `candidates` (full item keys) that are still expired, in
+// one transaction. Returns how many were deleted.
+Result<size_t> deleteExpired(kv::Store& store, Catalog& catalog, std::string_view name, uint64_t table_id,
+                             const std::vector<std::string>& candidates, int64_t now) {
+  size_t deleted = 0;
+  Status st = kv::runTransaction(store, [&](kv::Transaction& txn) -> Status {
+    deleted = 0;
+    FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog.resolve(txn, name));
+    // Dropped, re-created (new id) or TTL switched off meanwhile: keep all.
+    if (!t || t->def.id != table_id || t->def.ttl_attribute.empty()) return Status::OK();
+    for (const auto& key : candidates) {
+      FDYNO_ASSIGN_OR_RETURN(auto raw, txn.get(key));
+      if (!raw) continue;
+      StoredItem old(std::move(raw));
+      FDYNO_ASSIGN_OR_RETURN(const model::Item* item, old.item());
+      if (!isExpired(*item, t->def.ttl_attribute, now)) continue;
+      WritePlan plan;
+      plan.op = WriteOp::kDelete;
+      FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, *t, key, old, plan, nullptr));
+      ++deleted;
+    }
+    return Status::OK();
+  });
+  if (!st.ok()) return st;
+  return deleted;
+}
+
+}  // namespace
+
+TtlSweeper::TtlSweeper(kv::Store& store, Catalog& catalog, std::chrono::milliseconds interval)
+    : store_(store), catalog_(catalog), interval_(interval) {}
+
+TtlSweeper::~TtlSweeper() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+void TtlSweeper::start() {
+  if (interval_.count() <= 0) return;
+  std::lock_guard<std::mutex> lk(mu_);
+  if (!worker_.joinable() && !stopping_) worker_ = std::thread([this] { loop(); });
+}
+
+void TtlSweeper::wake() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool TtlSweeper::stopping() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return stopping_;
+}
+
+void TtlSweeper::loop() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lk(mu_);
+      cv_.wait_for(lk, interval_, [&] { return stopping_ || woken_; });
+      if (stopping_) return;
+      woken_ = false;
+    }
+    auto r = sweepAll(ttlNowSeconds());
+    if (!r.ok()) {
+      log::warn("ttl sweep failed (retried next interval): " + r.status().toString());
+    } else if (*r > 0) {
+      log::debug("ttl sweep deleted " + std::to_string(*r) + " expired item(s)");
+    }
+  }
+}
+
+Result<size_t> TtlSweeper::sweepAll(int64_t now) {
+  FDYNO_ASSIGN_OR_RETURN(auto names, allTableNames(store_));
+  size_t deleted = 0;
+  for (const auto& name : names) {
+    if (stopping()) break;
+    FDYNO_ASSIGN_OR_RETURN(size_t n, sweepTable(name, now));
+    deleted += n;
+  }
+  return deleted;
+}
+
+Result<size_t> TtlSweeper::sweepTable(std::string_view name, int64_t now) {
+  size_t deleted = 0;
+  uint64_t table_id = 0;
+  std::string begin;
+  std::string end;
+  for (bool first = true;; first = false) {
+    if (stopping()) break;
+    auto txn = store_.begin();
+    FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.load(*txn, name));
+    if (!t || t->def.ttl_attribute.empty()) break;
+    if (first) {
+      table_id = t->def.id;
+      begin = keys::itemsBegin(table_id);
+      end = keys::itemsEnd(table_id);
+    } else if (t->def.id != table_id) {
+      break;  // dropped and re-created during the pass
+    }
+    kv::RangeOptions opts;
+    opts.limit = kTtlScanChunk;
+    FDYNO_ASSIGN_OR_RETURN(auto range, txn->getRange(begin, end, opts, /*snapshot=*/true));
+    std::vector<std::string> candidates;
+    for (const auto& kv : range.pairs) {
+      FDYNO_ASSIGN_OR_RETURN(auto item, decodeStoredItem(kv.value));
+      if (isExpired(item, t->def.ttl_attribute, now)) candidates.push_back(kv.key);
+    }
+    if (!range.pairs.empty()) {
+      begin = range.pairs.back().key;
+      begin.push_back('\0');  // first key after the last one read
+    }
+    if (!candidates.empty()) {
+      FDYNO_ASSIGN_OR_RETURN(size_t n, deleteExpired(store_, catalog_, name, table_id, candidates, now));
+      deleted += n;
+    }
+    if (!range.more) break;
+  }
+  return deleted;
+}
+
+}  // namespace fdyno::engine
