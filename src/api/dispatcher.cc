@@ -45,6 +45,8 @@ struct Dispatcher::Impl {
         {"DeleteTable", &deleteTable}, {"UpdateTable", &updateTable},   {"PutItem", &putItem},
         {"GetItem", &getItem},         {"DeleteItem", &deleteItem},   {"UpdateItem", &updateItem},
         {"Query", &query},             {"Scan", &scan},
+        {"ExecuteStatement", &executeStatement}, {"BatchExecuteStatement", &batchExecuteStatement},
+        {"ExecuteTransaction", &executeTransaction},
         {"BatchGetItem", &batchGetItem}, {"BatchWriteItem", &batchWriteItem},
         {"TransactGetItems", &transactGetItems}, {"TransactWriteItems", &transactWriteItems},
         {"TagResource", &tagResource}, {"UntagResource", &untagResource},

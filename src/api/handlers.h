@@ -50,4 +50,9 @@ std::string describeTimeToLive(engine::Database& db, simdjson::dom::object body)
 std::string describeLimits(engine::Database& db, simdjson::dom::object body);
 std::string describeEndpoints(engine::Database& db, simdjson::dom::object body);
 
+// partiql_ops.cc
+std::string executeStatement(engine::Database& db, simdjson::dom::object body);
+std::string batchExecuteStatement(engine::Database& db, simdjson::dom::object body);
+std::string executeTransaction(engine::Database& db, simdjson::dom::object body);
+
 }  // namespace fdyno::api
