@@ -3,7 +3,8 @@
 -- Throughput in items/s = wrk's Requests/sec x 25.
 -- Usage (table "bench" with hash key pk:S must exist):
 --   wrk -t1 -c32 -d10s --latency -s bench/batchwrite.lua http://127.0.0.1:PORT/
-local table_name = os.getenv("FDYNO_BENCH_TABLE") or "bench"
+local bench = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "common.lua")
+local table_name = bench.table_name("bench")
 local batch = 25
 -- pk ("b<tid>-<n>-<i>", ~10 bytes) + "data" + 80 bytes: ~100 bytes per item.
 local payload = string.rep("x", 80)
@@ -13,12 +14,7 @@ setup = function(thread)
   tid = tid + 1
   thread:set("tid", tid)
 end
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-amz-json-1.0"
-wrk.headers["X-Amz-Target"] = "DynamoDB_20120810.BatchWriteItem"
-wrk.headers["X-Amz-Date"] = os.date("!%Y%m%dT%H%M%SZ")
-wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=bench/" .. os.date("!%Y%m%d") ..
-  "/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" .. string.rep("0", 64)
+bench.dynamodb_requests("BatchWriteItem")
 
 request = function()
   counter = counter + 1

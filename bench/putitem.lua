@@ -1,5 +1,6 @@
 -- wrk script: PutItem of 1 KB items with distinct keys per thread.
-local table_name = os.getenv("FDYNO_BENCH_TABLE") or "bench"
+local bench = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "common.lua")
+local table_name = bench.table_name("bench")
 local payload = string.rep("x", 1000)
 local counter = 0
 local tid = 0
@@ -7,12 +8,7 @@ setup = function(thread)
   tid = tid + 1
   thread:set("tid", tid)
 end
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-amz-json-1.0"
-wrk.headers["X-Amz-Target"] = "DynamoDB_20120810.PutItem"
-wrk.headers["X-Amz-Date"] = os.date("!%Y%m%dT%H%M%SZ")
-wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=bench/" .. os.date("!%Y%m%d") ..
-  "/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=" .. string.rep("0", 64)
+bench.dynamodb_requests("PutItem")
 
 request = function()
   counter = counter + 1

@@ -43,21 +43,6 @@ namespace {
 
 constexpr std::string_view kKeyMismatch = "The provided key element does not match the schema";
 
-// One element of the ConsumedCapacity list of a BatchGetItem response (reads
-// touch no index).
-void writeCapacityEntry(JsonWriter& w, ReturnConsumedCapacity mode, std::string_view table, double units) {
-  std::string u = formatCapacityUnits(units);
-  w.beginObject();
-  w.field("TableName", table);
-  w.key("CapacityUnits").rawNumber(u);
-  if (mode == ReturnConsumedCapacity::kIndexes) {
-    w.key("Table").beginObject();
-    w.key("CapacityUnits").rawNumber(u);
-    w.endObject();
-  }
-  w.endObject();
-}
-
 // The KeysAndAttributes of a table with some keys left unread: the keys, and
 // every other member as the client sent it.
 void writeUnprocessedKeys(JsonWriter& w, const GetTableRequest& t, const engine::BatchGetTableResult& r) {
@@ -141,11 +126,14 @@ std::string batchGetItem(engine::Database& db, simdjson::dom::object body) {
     // a missing key still costs the minimum. Unread keys cost nothing.
     w.key("ConsumedCapacity").beginArray();
     for (size_t t = 0; t < req.tables.size(); ++t) {
-      double units = 0;
+      // Reads touch no index: all units are the table's.
+      WriteCapacity capacity;
       for (const auto& k : (*r)[t].keys) {
-        if (k.read) units += engine::readCapacityUnits(k.size, req.tables[t].consistent);
+        if (k.read) capacity.addTable(engine::readCapacityUnits(k.size, req.tables[t].consistent));
       }
-      writeCapacityEntry(w, req.rcc, req.tables[t].name, units);
+      w.beginObject();
+      capacity.writeMembers(w, req.rcc, req.tables[t].name);
+      w.endObject();
     }
     w.endArray();
   }

@@ -45,14 +45,17 @@ struct Dispatcher::Impl {
         {"DeleteTable", &deleteTable}, {"UpdateTable", &updateTable},   {"PutItem", &putItem},
         {"GetItem", &getItem},         {"DeleteItem", &deleteItem},   {"UpdateItem", &updateItem},
         {"Query", &query},             {"Scan", &scan},
-        {"ExecuteStatement", &executeStatement}, {"BatchExecuteStatement", &batchExecuteStatement},
-        {"ExecuteTransaction", &executeTransaction},
         {"BatchGetItem", &batchGetItem}, {"BatchWriteItem", &batchWriteItem},
         {"TransactGetItems", &transactGetItems}, {"TransactWriteItems", &transactWriteItems},
         {"TagResource", &tagResource}, {"UntagResource", &untagResource},
         {"ListTagsOfResource", &listTagsOfResource},
         {"UpdateTimeToLive", &updateTimeToLive}, {"DescribeTimeToLive", &describeTimeToLive},
         {"DescribeLimits", &describeLimits}, {"DescribeEndpoints", &describeEndpoints},
+        // DynamoDB Streams (the HTTP layer strips the DynamoDBStreams_20120810 prefix).
+        {"ListStreams", &listStreams}, {"DescribeStream", &describeStream},
+        {"GetShardIterator", &getShardIterator}, {"GetRecords", &getRecords},
+        {"ExecuteStatement", &executeStatement}, {"BatchExecuteStatement", &batchExecuteStatement},
+        {"ExecuteTransaction", &executeTransaction},
     };
     for (auto op : kKnownOperations) known.insert(op);
   }

@@ -25,6 +25,12 @@ void throwIfError(const Status& s) {
   if (!s.ok()) throwStatus(s);
 }
 
+// A map-typed member (ExpressionAttributeNames, Expected, ...): absent/null
+// -> nullopt; anything but an object is a SerializationException.
+std::optional<element> mapMember(const RequestObject& req, std::string_view field) {
+  return req.getAttributeMap(field);
+}
+
 // "#[0-9a-zA-Z_]+" / ":[0-9a-zA-Z_]+": the keys DynamoDB accepts in the maps.
 bool isPlaceholder(std::string_view k, char lead) {
   if (k.size() < 2 || k[0] != lead) return false;
@@ -43,13 +49,41 @@ bool isPlaceholder(std::string_view k, char lead) {
   throw ApiError::validation(std::move(m));
 }
 
-// A map-typed member (ExpressionAttributeNames, Expected, ...): absent/null
-// -> nullopt; anything but an object is a SerializationException.
-std::optional<element> mapMember(const RequestObject& req, std::string_view field) {
-  return req.getAttributeMap(field);
+}  // namespace
+
+expr::NameMap parseExpressionAttributeNames(element json) {
+  simdjson::dom::object o(json);
+  if (o.size() == 0) throw ApiError::validation("ExpressionAttributeNames must not be empty");
+  expr::NameMap names;
+  for (auto field : o) {
+    if (!isPlaceholder(field.key, '#')) invalidKey("ExpressionAttributeNames", field.key);
+    names.emplace(std::string(field.key), std::string(asString(field.value)));
+  }
+  return names;
 }
 
-}  // namespace
+model::AttributeMap parseExpressionAttributeValues(element json) {
+  simdjson::dom::object o(json);
+  if (o.size() == 0) throw ApiError::validation("ExpressionAttributeValues must not be empty");
+  // DynamoDB checks every key before any value.
+  for (auto field : o) {
+    if (!isPlaceholder(field.key, ':')) invalidKey("ExpressionAttributeValues", field.key);
+  }
+  model::AttributeMap values;
+  for (auto field : o) {
+    auto v = model::parseAttributeValue(field.value);
+    if (!v.ok()) {
+      if (v.status().code() != StatusCode::kInvalidArgument) throwStatus(v.status());
+      std::string m = "ExpressionAttributeValues contains invalid value: ";
+      m += v.status().message();
+      m += " for key ";
+      m += field.key;
+      throw ApiError::validation(std::move(m));
+    }
+    values.insert_or_assign(std::string(field.key), std::move(v).value());
+  }
+  return values;
+}
 
 ExpressionRequest::ExpressionRequest(const RequestObject& req, ExpressionOp op) : op_(op), req_(req) {
   auto stringMember = [&](std::string_view name) -> Member {
@@ -129,43 +163,9 @@ void ExpressionRequest::resolve() {
   }
 }
 
-void ExpressionRequest::parseNames() {
-  if (!names_json_) return;
-  simdjson::dom::object o(*names_json_);
-  if (o.size() == 0) throw ApiError::validation("ExpressionAttributeNames must not be empty");
-  names_.emplace();
-  for (auto field : o) {
-    if (!isPlaceholder(field.key, '#')) invalidKey("ExpressionAttributeNames", field.key);
-    names_->emplace(std::string(field.key), std::string(asString(field.value)));
-  }
-}
-
-void ExpressionRequest::parseValues() {
-  if (!values_json_) return;
-  simdjson::dom::object o(*values_json_);
-  if (o.size() == 0) throw ApiError::validation("ExpressionAttributeValues must not be empty");
-  // DynamoDB checks every key before any value.
-  for (auto field : o) {
-    if (!isPlaceholder(field.key, ':')) invalidKey("ExpressionAttributeValues", field.key);
-  }
-  values_.emplace();
-  for (auto field : o) {
-    auto v = model::parseAttributeValue(field.value);
-    if (!v.ok()) {
-      if (v.status().code() != StatusCode::kInvalidArgument) throwStatus(v.status());
-      std::string m = "ExpressionAttributeValues contains invalid value: ";
-      m += v.status().message();
-      m += " for key ";
-      m += field.key;
-      throw ApiError::validation(std::move(m));
-    }
-    values_->insert_or_assign(std::string(field.key), std::move(v).value());
-  }
-}
-
 void ExpressionRequest::resolveExpressions() {
-  parseNames();
-  parseValues();
+  if (names_json_) names_ = parseExpressionAttributeNames(*names_json_);
+  if (values_json_) values_ = parseExpressionAttributeValues(*values_json_);
   rx_ = std::make_unique<expr::RequestExpressions>(names_ ? &*names_ : nullptr, values_ ? &*values_ : nullptr);
   // expressions_ is already in DynamoDB's order: Update, Condition, Projection.
   for (const Member& m : expressions_) {

@@ -44,6 +44,16 @@ namespace fdyno::api {
 
 enum class ExpressionOp { kPutItem, kUpdateItem, kDeleteItem, kGetItem };
 
+// ExpressionAttributeNames / ExpressionAttributeValues, checked as DynamoDB
+// checks them in every request that has them (also Query and Scan,
+// read_request.cc): "X must not be empty", then every key must be a
+// placeholder ("#[0-9a-zA-Z_]+" / ":[0-9a-zA-Z_]+"; "X contains invalid key:
+// Syntax error; key: \"k\""), all keys before any value, then each value
+// ("ExpressionAttributeValues contains invalid value: <why> for key :k").
+// `json` is known to be a JSON object (RequestObject::getAttributeMap).
+expr::NameMap parseExpressionAttributeNames(simdjson::dom::element json);
+model::AttributeMap parseExpressionAttributeValues(simdjson::dom::element json);
+
 class ExpressionRequest {
  public:
   // Reads the members (shape errors throw SerializationException).
@@ -85,8 +95,6 @@ class ExpressionRequest {
   };
   struct LegacyPart;
 
-  void parseNames();
-  void parseValues();
   void resolveLegacy();
   void resolveExpressions();
   LegacyPart& addLegacyPart(std::string expression, expr::NameMap names, model::AttributeMap values);

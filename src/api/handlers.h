@@ -46,6 +46,12 @@ std::string listTagsOfResource(engine::Database& db, simdjson::dom::object body)
 std::string updateTimeToLive(engine::Database& db, simdjson::dom::object body);
 std::string describeTimeToLive(engine::Database& db, simdjson::dom::object body);
 
+// stream_ops.cc (DynamoDB Streams: target prefix DynamoDBStreams_20120810)
+std::string listStreams(engine::Database& db, simdjson::dom::object body);
+std::string describeStream(engine::Database& db, simdjson::dom::object body);
+std::string getShardIterator(engine::Database& db, simdjson::dom::object body);
+std::string getRecords(engine::Database& db, simdjson::dom::object body);
+
 // service_ops.cc
 std::string describeLimits(engine::Database& db, simdjson::dom::object body);
 std::string describeEndpoints(engine::Database& db, simdjson::dom::object body);

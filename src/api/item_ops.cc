@@ -22,24 +22,13 @@ namespace fdyno::api {
 
 namespace {
 
-model::Item parseAttributeMap(simdjson::dom::element o) {
-  auto r = model::parseItem(o);
-  if (!r.ok()) throwStatus(r.status());
-  return std::move(r).value();
-}
-
 std::string writeResponse(const engine::WriteResult& r, bool return_old, ReturnConsumedCapacity rcc,
                           std::string_view table, size_t new_size, std::optional<std::string_view> ricm,
                           const model::Item& key_source) {
   JsonWriter w;
   w.beginObject();
   if (return_old && r.old_item) writeAttributes(w, &*r.old_item);
-  if (rcc != ReturnConsumedCapacity::kNone) {
-    WriteCapacity capacity;
-    capacity.addWrite(r.table->def, engine::writeCapacityUnits(r.old_size, new_size), r.metrics);
-    writeConsumedCapacity(w, rcc, table, capacity);
-  }
-  writeItemCollectionMetrics(w, ricm, r.table.get(), key_source, r.metrics);
+  writeCapacityAndCollectionMetrics(w, r, rcc, table, new_size, ricm, key_source);
   w.endObject();
   return w.take();
 }

@@ -1,6 +1,7 @@
 #include "api/item_write.h"
 
 #include "api/capacity.h"
+#include "engine/capacity.h"
 #include "model/json_codec.h"
 
 namespace fdyno::api {
@@ -40,10 +41,27 @@ void ConditionCheck::throwFor(const Status& s) {
   throw e;
 }
 
+model::Item parseAttributeMap(simdjson::dom::element map) {
+  auto r = model::parseItem(map);
+  if (!r.ok()) throwStatus(r.status());
+  return std::move(r).value();
+}
+
 void writeAttributes(JsonWriter& w, const model::Item* item) {
   if (!item || item->empty()) return;
   w.key("Attributes");
   model::writeItem(w, *item);
+}
+
+void writeCapacityAndCollectionMetrics(JsonWriter& w, const engine::WriteResult& r, ReturnConsumedCapacity rcc,
+                                       std::string_view table, size_t new_size,
+                                       std::optional<std::string_view> ricm, const model::Item& key_source) {
+  if (rcc != ReturnConsumedCapacity::kNone) {
+    WriteCapacity capacity;
+    capacity.addWrite(r.table->def, engine::writeCapacityUnits(r.old_size, new_size), r.metrics);
+    writeConsumedCapacity(w, rcc, table, capacity);
+  }
+  writeItemCollectionMetrics(w, ricm, r.table.get(), key_source, r.metrics);
 }
 
 void writeItemCollectionEntry(JsonWriter& w, std::string_view pk_name, const model::AttributeValue& pk,

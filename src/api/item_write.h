@@ -58,9 +58,22 @@ class ConditionCheck {
   std::optional<model::Item> old_item_;  // for ALL_OLD on failure
 };
 
+// The Item or Key member of a single-item request as a model::Item; an
+// invalid attribute value throws its ApiError (ValidationException, or
+// SerializationException for a wrong JSON shape).
+model::Item parseAttributeMap(simdjson::dom::element map);
+
 // Writes "Attributes": {...} unless `item` is null or empty (DynamoDB omits
 // the member rather than sending an empty map).
 void writeAttributes(JsonWriter& w, const model::Item* item);
+
+// The members after "Attributes" in a PutItem/UpdateItem/DeleteItem
+// response: "ConsumedCapacity" (unless rcc is kNone; the write is charged on
+// the larger of the old item and `new_size`, 0 when nothing was written, plus
+// its index writes) and "ItemCollectionMetrics" (writeItemCollectionMetrics).
+void writeCapacityAndCollectionMetrics(JsonWriter& w, const engine::WriteResult& r, ReturnConsumedCapacity rcc,
+                                       std::string_view table, size_t new_size,
+                                       std::optional<std::string_view> ricm, const model::Item& key_source);
 
 // ReturnItemCollectionMetrics=SIZE: DynamoDB answers ItemCollectionMetrics
 // only for tables with local secondary indexes (item collections exist only

@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "api/expression_request.h"
 #include "expr/cache.h"
 #include "model/json_codec.h"
 
@@ -29,20 +30,6 @@ template <typename T>
 T valueOrThrow(Result<T> r) {
   if (!r.ok()) throwStatus(r.status());
   return std::move(r).value();
-}
-
-bool isPlaceholder(std::string_view k, char lead) {
-  if (k.size() < 2 || k[0] != lead) return false;
-  for (char c : k.substr(1)) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-[[noreturn]] void invalidKey(std::string_view member, std::string_view key) {
-  throw ApiError::validation(std::string(member) + " contains invalid key: Syntax error; key: \"" + std::string(key) +
-                             "\"");
 }
 
 void addLegacyViolations(ConstraintErrors& errors, std::string_view param, const std::optional<element>& e) {
@@ -229,41 +216,11 @@ void ReadRequest::parseStartKey() {
   start_key_ = std::move(r).value();
 }
 
-void ReadRequest::parseNames() {
-  if (!names_json_) return;
-  simdjson::dom::object o(*names_json_);
-  if (o.size() == 0) throw ApiError::validation("ExpressionAttributeNames must not be empty");
-  names_.emplace();
-  for (auto field : o) {
-    if (!isPlaceholder(field.key, '#')) invalidKey("ExpressionAttributeNames", field.key);
-    names_->emplace(std::string(field.key), std::string(asString(field.value)));
-  }
-}
-
-void ReadRequest::parseValues() {
-  if (!values_json_) return;
-  simdjson::dom::object o(*values_json_);
-  if (o.size() == 0) throw ApiError::validation("ExpressionAttributeValues must not be empty");
-  for (auto field : o) {
-    if (!isPlaceholder(field.key, ':')) invalidKey("ExpressionAttributeValues", field.key);
-  }
-  values_.emplace();
-  for (auto field : o) {
-    auto v = model::parseAttributeValue(field.value);
-    if (!v.ok()) {
-      if (v.status().code() != StatusCode::kInvalidArgument) throwStatus(v.status());
-      throw ApiError::validation("ExpressionAttributeValues contains invalid value: " + v.status().message() +
-                                 " for key " + std::string(field.key));
-    }
-    values_->insert_or_assign(std::string(field.key), std::move(v).value());
-  }
-}
-
 void ReadRequest::resolveExpressions() {
   bool any_expression = key_condition_text_ || filter_text_ || projection_text_;
   if (any_expression || names_json_ || values_json_) {
-    parseNames();
-    parseValues();
+    if (names_json_) names_ = parseExpressionAttributeNames(*names_json_);
+    if (values_json_) values_ = parseExpressionAttributeValues(*values_json_);
     rx_ = std::make_unique<expr::RequestExpressions>(names_ ? &*names_ : nullptr, values_ ? &*values_ : nullptr);
     // DynamoDB's order: KeyCondition, Filter, Projection, then unused refs.
     if (key_condition_text_) key_condition_.emplace(valueOrThrow(rx_->keyCondition(*key_condition_text_)));

@@ -86,8 +86,6 @@ class ReadRequest {
   void checkParameterMix() const;
   void convertLegacy();
   void parseStartKey();
-  void parseNames();
-  void parseValues();
   void resolveExpressions();
   void resolveSelect();
   LegacyPart& addLegacyPart(expr::LegacyConversion conv);

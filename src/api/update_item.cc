@@ -21,13 +21,11 @@
 //
 // Copies: the old item is decoded once; it is moved into the new item unless
 // ALL_OLD needs both (one copy then).
-#include "api/capacity.h"
 #include "api/expression_request.h"
 #include "api/handlers.h"
 #include "api/item_write.h"
 #include "api/request.h"
 #include "common/json_writer.h"
-#include "engine/capacity.h"
 #include "engine/database.h"
 #include "model/item_size.h"
 #include "model/json_codec.h"
@@ -68,9 +66,7 @@ std::string updateItem(engine::Database& db, simdjson::dom::object body) {
   errors.throwIfAny();
 
   ex.checkParameterMix();
-  auto key_r = model::parseItem(*key_json);
-  if (!key_r.ok()) throwStatus(key_r.status());
-  const model::Item key = std::move(key_r).value();
+  const model::Item key = parseAttributeMap(*key_json);
   ex.resolve();
 
   const expr::Update* update = ex.update();
@@ -143,12 +139,7 @@ std::string updateItem(engine::Database& db, simdjson::dom::object body) {
       }
       break;
   }
-  if (rcc != ReturnConsumedCapacity::kNone) {
-    WriteCapacity capacity;
-    capacity.addWrite(r->table->def, engine::writeCapacityUnits(r->old_size, written ? new_size : 0), r->metrics);
-    writeConsumedCapacity(w, rcc, *name, capacity);
-  }
-  writeItemCollectionMetrics(w, ricm, r->table.get(), key, r->metrics);
+  writeCapacityAndCollectionMetrics(w, *r, rcc, *name, written ? new_size : 0, ricm, key);
   w.endObject();
   return w.take();
 }

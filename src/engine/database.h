@@ -127,6 +127,9 @@ struct WritePlan {
   size_t item_size = 0;
   // Decode the old item (if any) and hand it back in WriteResult::old_item.
   bool return_old = false;
+  // A deletion by Time to Live (the sweeper): its stream record carries
+  // userIdentity {Type: Service, PrincipalId: dynamodb.amazonaws.com}.
+  bool ttl_delete = false;
 };
 
 // Called inside the transaction, possibly more than once (a conflicted
@@ -152,6 +155,11 @@ struct TransactGetAction;
 struct TransactGetOutcome;
 struct TransactWriteRequest;
 struct TransactWriteOutcome;
+
+// DynamoDB Streams (engine/streams.h).
+struct ListStreamsResult;
+struct StreamInfo;
+struct StreamReadResult;
 
 class IndexBuilder;  // engine/index_backfill.h
 class TtlSweeper;    // engine/ttl_sweeper.h
@@ -230,6 +238,24 @@ class Database {
   // the background sweeper does the same every ttl_interval_ms). Returns the
   // number of expired items deleted.
   [[nodiscard]] Result<size_t> sweepExpiredItems();
+
+  // --- DynamoDB Streams (engine/streams.cc; rules in engine/streams.h) ---
+  // Streams (engine/streams.h: the latest of each table, and disabled ones
+  // for 24 h) ordered by (table name, label), starting after the stream
+  // (exclusive_table, exclusive_label) (empty: from the start), at most
+  // `limit`; only those of `table` when given. Snapshot reads.
+  [[nodiscard]] Result<ListStreamsResult> listStreams(std::optional<std::string_view> table,
+                                                      std::string_view exclusive_table,
+                                                      std::string_view exclusive_label, size_t limit);
+  // kNotFound if the table is missing or `label` is not its latest stream.
+  [[nodiscard]] Result<StreamInfo> describeStream(std::string_view table, std::string_view label);
+  // The position of the next record to be committed (LATEST).
+  [[nodiscard]] Result<std::string> streamLatestPosition(std::string_view table, std::string_view label);
+  // Up to `limit` records at or after `from` (a 10-byte position), stopping
+  // after about `byte_limit` bytes; records past retention are skipped and
+  // removed. kNotFound like describeStream.
+  [[nodiscard]] Result<StreamReadResult> readStream(std::string_view table, std::string_view label,
+                                                    std::string_view from, size_t limit, size_t byte_limit);
 
   // The catalog, for tests and for later operation families (Query, Scan).
   Catalog& catalog() { return catalog_; }

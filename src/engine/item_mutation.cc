@@ -11,6 +11,7 @@
 #include "engine/index_keys.h"
 #include "engine/index_maintenance.h"
 #include "engine/item_key.h"
+#include "engine/streams.h"
 #include "model/item_size.h"
 #include "model/key_codec.h"
 
@@ -105,6 +106,8 @@ Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, std::stri
   r.metrics.clear();
 
   const bool indexed = hasMaintainedIndexes(def);
+  // DynamoDB Streams: the record needs the old item (image, no-op check).
+  const bool streamed = streamEnabled(def) && plan.op != WriteOp::kKeep;
   if (plan.op == WriteOp::kPut) {
     if (!plan.item) return Status::Internal("applyItemMutation: kPut without an item");
     // Before anything is written: a rejected item must not reach the base
@@ -116,7 +119,7 @@ Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, std::stri
   }
   // The old item is needed decoded to find its index entries, or by the caller.
   const model::Item* old_item = nullptr;
-  if (old.exists() && (plan.return_old || (indexed && plan.op != WriteOp::kKeep))) {
+  if (old.exists() && (plan.return_old || streamed || (indexed && plan.op != WriteOp::kKeep))) {
     FDYNO_ASSIGN_OR_RETURN(old_item, old.item());
   }
 
@@ -164,6 +167,9 @@ Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, std::stri
   // of different items never conflict over the table's totals.
   if (count_delta != 0) txn.atomicAdd(table.item_count_key, count_delta);
   if (size_delta != 0) txn.atomicAdd(table.size_bytes_key, size_delta);
+  // Same transaction as the item change: the record commits (and orders,
+  // by versionstamp) with it, or not at all.
+  if (streamed) FDYNO_RETURN_IF_ERROR(appendStreamRecord(txn, def, old_item, new_item, plan.ttl_delete));
   if (plan.return_old) r.old_item = old.takeDecoded();
   return Status::OK();
 }

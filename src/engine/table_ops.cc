@@ -9,6 +9,7 @@
 #include "engine/index_backfill.h"
 #include "engine/index_maintenance.h"
 #include "engine/storage_keys.h"
+#include "engine/streams.h"
 #include "engine/tags.h"
 #include "engine/ttl.h"
 #include "engine/ttl_sweeper.h"
@@ -215,6 +216,7 @@ Result<TableDescription> Database::createTable(TableDefinition def) {
     txn.set(keys::nextTableIdKey(), next);
     def.id = id;
     Catalog::store(txn, def);
+    recordStreamChange(txn, id, StreamSpec{}, {}, def.stream, def.stream_label, now);
     for (const auto& tag : tags) txn.set(keys::tagKey(id, tag.key), tag.value);
     return Status::OK();
   });
@@ -368,8 +370,12 @@ Result<TableDescription> Database::updateTable(std::string_view name, const Tabl
     if (u.stream) {
       // A new stream gets a new label; disabling keeps the old label, which
       // DescribeTable goes on showing as LatestStreamLabel/LatestStreamArn.
-      if (u.stream->enabled) def.stream_label = streamLabel(now);
+      const StreamSpec before = def.stream;
+      const std::string before_label = def.stream_label;
+      if (u.stream->enabled) def.stream_label = newerStreamLabel(streamLabel(now), before_label);
       def.stream = *u.stream;
+      // Per-stream metadata: a disabled stream stays readable for 24 h.
+      recordStreamChange(txn, def.id, before, before_label, def.stream, def.stream_label, now);
       becomes_updating = true;  // DynamoDB answers UPDATING for stream changes too
     }
     if (u.sse) def.sse = *u.sse;

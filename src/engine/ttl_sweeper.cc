@@ -45,6 +45,7 @@ Result<size_t> deleteExpired(kv::Store& store, Catalog& catalog, std::string_vie
       if (!isExpired(*item, t->def.ttl_attribute, now)) continue;
       WritePlan plan;
       plan.op = WriteOp::kDelete;
+      plan.ttl_delete = true;  // stream record: userIdentity Service
       FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, *t, key, old, plan, nullptr));
       ++deleted;
     }

@@ -19,9 +19,13 @@ std::string formatPath(const ResolvedPath& p) {
   return out;
 }
 
-const AttributeValue* lookupBelow(const AttributeValue& v, const ResolvedPath& path, size_t from) {
-  const AttributeValue* cur = &v;
-  for (size_t i = from; i < path.size(); ++i) {
+namespace {
+
+// V is AttributeValue or const AttributeValue.
+template <typename V>
+V* walk(V& v, const ResolvedPath& path, size_t from, size_t to) {
+  V* cur = &v;
+  for (size_t i = from; i < to; ++i) {
     const PathStep& s = path[i];
     if (s.is_index) {
       if (cur->type != AttrType::kL || s.index >= cur->list.size()) return nullptr;
@@ -34,6 +38,16 @@ const AttributeValue* lookupBelow(const AttributeValue& v, const ResolvedPath& p
     }
   }
   return cur;
+}
+
+}  // namespace
+
+const AttributeValue* lookupBelow(const AttributeValue& v, const ResolvedPath& path, size_t from) {
+  return walk(v, path, from, path.size());
+}
+
+AttributeValue* lookupBelow(AttributeValue& v, const ResolvedPath& path, size_t from, size_t to) {
+  return walk(v, path, from, to);
 }
 
 const AttributeValue* lookup(const model::Item& item, const ResolvedPath& path) {

@@ -38,6 +38,9 @@ const model::AttributeValue* lookup(const model::Item& item, const ResolvedPath&
 // The value at steps [from, end) below `v`.
 const model::AttributeValue* lookupBelow(const model::AttributeValue& v, const ResolvedPath& path,
                                          size_t from);
+// The value at steps [from, to) below `v`, for changing it in place (an
+// update reaches the parent of its target this way).
+model::AttributeValue* lookupBelow(model::AttributeValue& v, const ResolvedPath& path, size_t from, size_t to);
 
 // DynamoDB forbids, among the paths an update modifies or a projection reads:
 //  - overlap: one path is a prefix of (or equal to) the other

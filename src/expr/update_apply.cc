@@ -112,20 +112,7 @@ Status planDelete(const AttributeValue* existing, const AttributeValue& operand,
 AttributeValue* parentOf(model::Item& item, const ResolvedPath& path) {
   auto it = item.find(path[0].name);
   if (it == item.end()) return nullptr;
-  AttributeValue* cur = &it->second;
-  for (size_t i = 1; i + 1 < path.size(); ++i) {
-    const PathStep& s = path[i];
-    if (s.is_index) {
-      if (cur->type != AttrType::kL || s.index >= cur->list.size()) return nullptr;
-      cur = &cur->list[s.index];
-    } else {
-      if (cur->type != AttrType::kM) return nullptr;
-      auto m = cur->map.find(s.name);
-      if (m == cur->map.end()) return nullptr;
-      cur = &m->second;
-    }
-  }
-  return cur;
+  return lookupBelow(it->second, path, 1, path.size() - 1);
 }
 
 void put(model::Item& item, const ResolvedPath& path, AttributeValue v) {

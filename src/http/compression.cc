@@ -5,23 +5,10 @@
 #include <algorithm>
 #include <charconv>
 
+#include "http/header_text.h"
+
 namespace fdyno::http {
 namespace {
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // RFC 9110 token characters.
 bool isToken(std::string_view s) {
@@ -39,7 +26,7 @@ bool isToken(std::string_view s) {
 // are not; a value that does not parse counts as 1 (test_accept_encoding_header).
 // std::strtod is not used: it would also take "inf", "nan" and "0x1".
 double parseQ(std::string_view v) {
-  v = trim(v);
+  v = trimOws(v);
   std::string_view num = v;
   if (!num.empty() && (num.back() == 'f' || num.back() == 'F' || num.back() == 'd' || num.back() == 'D'))
     num.remove_suffix(1);  // Java's float/double suffixes
@@ -80,7 +67,7 @@ double parseQ(std::string_view v) {
 // test_accept_encoding_header. No "q=" at all means q=1.
 double findQ(std::string_view params) {
   for (size_t i = 0; i + 1 < params.size(); ++i) {
-    if (lower(params[i]) == 'q' && params[i + 1] == '=') {
+    if (asciiLower(params[i]) == 'q' && params[i + 1] == '=') {
       std::string_view value = params.substr(i + 2);
       return parseQ(value.substr(0, value.find(';')));
     }
@@ -96,12 +83,12 @@ struct Candidate {
 }  // namespace
 
 bool parseContentEncoding(std::string_view value, BodyEncoding* out) {
-  value = trim(value);
-  if (value.empty() || iequals(value, "identity")) {
+  value = trimOws(value);
+  if (value.empty() || asciiIequals(value, "identity")) {
     *out = BodyEncoding::kIdentity;
-  } else if (iequals(value, "gzip")) {
+  } else if (asciiIequals(value, "gzip")) {
     *out = BodyEncoding::kGzip;
-  } else if (iequals(value, "deflate")) {
+  } else if (asciiIequals(value, "deflate")) {
     *out = BodyEncoding::kDeflate;
   } else {
     return false;
@@ -194,13 +181,13 @@ BodyEncoding chooseResponseEncoding(std::string_view accept_encoding) {
     std::string_view entry = accept_encoding.substr(pos, comma - pos);
     pos = comma + 1;
     size_t semi = entry.find(';');
-    std::string_view coding = trim(entry.substr(0, semi));
+    std::string_view coding = trimOws(entry.substr(0, semi));
     if (!isToken(coding)) continue;
     const double q = semi == std::string_view::npos ? 1.0 : findQ(entry.substr(semi + 1));
     Candidate* c = nullptr;
-    if (iequals(coding, "gzip")) {
+    if (asciiIequals(coding, "gzip")) {
       c = &gzip;
-    } else if (iequals(coding, "deflate")) {
+    } else if (asciiIequals(coding, "deflate")) {
       c = &deflate;
     } else if (coding == "*") {
       c = &star;

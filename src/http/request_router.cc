@@ -9,6 +9,7 @@
 #include "auth/authenticator.h"
 #include "common/log.h"
 #include "http/compression.h"
+#include "http/header_text.h"
 #include "http/wire_headers.h"
 
 namespace fdyno::http {
@@ -23,21 +24,6 @@ constexpr std::string_view kExposeHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x
 // DynamoDB's answer to anything that is not an API call: HTTP 404 with this
 // exact XML-ish body (dynalite's connection tests, recorded from DynamoDB).
 constexpr std::string_view kNotFoundBody = "<UnknownOperationException/>\n";
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string_view sv(boost::beast::string_view s) { return std::string_view(s.data(), s.size()); }
 
@@ -140,9 +126,9 @@ void RequestRouter::complete(const Request& req, Response& res, RouterScratch& s
 
 bool RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch, HandlerCall* call) const {
   std::string_view content_type = sv(req[bhttp::field::content_type]);
-  content_type = trim(content_type.substr(0, content_type.find(';')));
-  const bool amz_json = iequals(content_type, kAmzJson);
-  if (!req.body().empty() && !amz_json && !iequals(content_type, kJson)) {
+  content_type = trimOws(content_type.substr(0, content_type.find(';')));
+  const bool amz_json = asciiIequals(content_type, kAmzJson);
+  if (!req.body().empty() && !amz_json && !asciiIequals(content_type, kJson)) {
     notFound(res);
     return false;
   }
