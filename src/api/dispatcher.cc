@@ -56,6 +56,10 @@ struct Dispatcher::Impl {
         {"GetShardIterator", &getShardIterator}, {"GetRecords", &getRecords},
         {"ExecuteStatement", &executeStatement}, {"BatchExecuteStatement", &batchExecuteStatement},
         {"ExecuteTransaction", &executeTransaction},
+        {"CreateBackup", &createBackup}, {"DescribeBackup", &describeBackup}, {"ListBackups", &listBackups},
+        {"DeleteBackup", &deleteBackup}, {"RestoreTableFromBackup", &restoreTableFromBackup},
+        {"DescribeContinuousBackups", &describeContinuousBackups},
+        {"UpdateContinuousBackups", &updateContinuousBackups},
     };
     for (auto op : kKnownOperations) known.insert(op);
   }

@@ -56,6 +56,15 @@ std::string getRecords(engine::Database& db, simdjson::dom::object body);
 std::string describeLimits(engine::Database& db, simdjson::dom::object body);
 std::string describeEndpoints(engine::Database& db, simdjson::dom::object body);
 
+// backup_ops.cc (on-demand backups and the PITR flag; engine/backups.h)
+std::string createBackup(engine::Database& db, simdjson::dom::object body);
+std::string describeBackup(engine::Database& db, simdjson::dom::object body);
+std::string listBackups(engine::Database& db, simdjson::dom::object body);
+std::string deleteBackup(engine::Database& db, simdjson::dom::object body);
+std::string restoreTableFromBackup(engine::Database& db, simdjson::dom::object body);
+std::string describeContinuousBackups(engine::Database& db, simdjson::dom::object body);
+std::string updateContinuousBackups(engine::Database& db, simdjson::dom::object body);
+
 // partiql_ops.cc
 std::string executeStatement(engine::Database& db, simdjson::dom::object body);
 std::string batchExecuteStatement(engine::Database& db, simdjson::dom::object body);

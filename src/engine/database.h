@@ -259,6 +259,9 @@ class Database {
 
   // The catalog, for tests and for later operation families (Query, Scan).
   Catalog& catalog() { return catalog_; }
+  // The kv store, for operation families written as free functions over
+  // the Database (engine/backups.h).
+  kv::Store& store() { return store_; }
 
   // Blocks until every queued index backfill/drop has finished (tests).
   void waitForIndexJobs();

@@ -13,7 +13,7 @@ TEST_F(Dispatch, UnknownOperationHasNoMessage) {
 }
 
 TEST_F(Dispatch, KnownButUnimplementedOperationSaysSo) {
-  expectValidation("CreateBackup", "{}", "fdyno does not support CreateBackup yet");
+  expectValidation("ImportTable", "{}", "fdyno does not support ImportTable yet");
   expectValidation("CreateGlobalTable", "{}", "fdyno does not support CreateGlobalTable yet");
   EXPECT_TRUE(dispatcher_->knows("Scan"));
   EXPECT_TRUE(dispatcher_->knows("PutItem"));

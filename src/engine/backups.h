@@ -1,0 +1,81 @@
+// backups: on-demand backups (CreateBackup, DescribeBackup, ListBackups,
+// DeleteBackup, RestoreTableFromBackup) and the point-in-time recovery flag
+// (DescribeContinuousBackups, UpdateContinuousBackups).
+//
+// Contract:
+// - Free functions over a Database (it must outlive the call); they use its
+//   store and catalog. Thread safety: like Database, any thread at any time.
+// - Layout (docs/storage-layout.md, "Backups"):
+//     01 'b' <backup id: u64 BE>               -> encoded backup record
+//     01 'c' <backup id: u64 BE> <pk> [<sk>]   -> stored item value, as in the table
+//     01 's' "next_backup_id"                  -> u64 BE, last backup id handed out
+//     02 <table id> 05 01                      -> PITR: f64 LE enable time (absent = disabled)
+//   Backups live outside the table's range, so they survive DeleteTable.
+// - createBackup() reads the definition and every item from ONE kv snapshot
+//   (one read transaction) and copies the items in chunks, each chunk its
+//   own write transaction; the record is written last, so a backup is
+//   visible only once complete (BackupStatus AVAILABLE).
+// - restoreTableFromBackup() creates the target table (createTable: new id,
+//   uuid, index numbers; no stream, TTL, tags or deletion protection, as in
+//   DynamoDB), then writes every item back through applyItemMutation, so
+//   index entries and all counters are rebuilt.
+// - Errors (Status codes; the api layer names the exception):
+//     kNotFound       "Table not found: NAME" (TableNotFoundException) or
+//                     "Backup not found: ARN" (BackupNotFoundException)
+//     kAlreadyExists  "Table already exists: NAME" (TableAlreadyExistsException)
+//     others          kv / corruption errors
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/database.h"
+#include "engine/table_definition.h"
+
+namespace fdyno::engine {
+
+struct BackupInfo {
+  uint64_t id = 0;
+  std::string arn;          // arn:aws:dynamodb:R:A:table/NAME/backup/<14-digit epoch ms>-<8 hex>
+  std::string name;         // BackupName
+  std::string table_name;   // source table, as it was named then
+  std::string table_arn;
+  std::string table_uuid;   // TableId of the source table
+  double creation_time = 0; // epoch seconds, fractional (ms)
+  int64_t size_bytes = 0;   // sum of the items' DynamoDB sizes
+  int64_t item_count = 0;
+  TableDefinition def;      // the source table's definition at backup time
+};
+
+struct ListBackupsResult {
+  std::vector<BackupInfo> backups;              // oldest first
+  std::optional<std::string> last_evaluated_arn; // set when more follow
+};
+
+struct PitrState {
+  bool enabled = false;
+  double enabled_at = 0;  // epoch seconds; EarliestRestorableDateTime
+};
+
+[[nodiscard]] Result<BackupInfo> createBackup(Database& db, std::string_view table, std::string_view backup_name);
+[[nodiscard]] Result<BackupInfo> describeBackup(Database& db, std::string_view arn);
+// Removes the record and every copied item; returns the record as it was.
+[[nodiscard]] Result<BackupInfo> deleteBackup(Database& db, std::string_view arn);
+// Backups of `table` (all when nullopt), oldest first, starting after the
+// backup `exclusive_start_arn` (empty: from the start), at most `limit`.
+[[nodiscard]] Result<ListBackupsResult> listBackups(Database& db, std::optional<std::string_view> table,
+                                                    std::string_view exclusive_start_arn, size_t limit);
+[[nodiscard]] Result<TableDescription> restoreTableFromBackup(Database& db, std::string_view arn,
+                                                              std::string_view target_table);
+
+[[nodiscard]] Result<PitrState> describePitr(Database& db, std::string_view table);
+[[nodiscard]] Result<PitrState> updatePitr(Database& db, std::string_view table, bool enabled);
+
+// Items copied per write transaction (create and restore).
+inline constexpr size_t kBackupChunkItems = 500;
+
+}  // namespace fdyno::engine
