@@ -29,6 +29,7 @@ namespace fdyno::api {
 namespace {
 
 constexpr int64_t kIteratorLifetimeMs = 15 * 60 * 1000;
+constexpr int64_t kIteratorClockSkewMs = 60 * 1000;  // future created_ms tolerated
 constexpr size_t kGetRecordsByteLimit = 1 << 20;  // DynamoDB Streams: 1 MB per GetRecords
 constexpr int64_t kMaxGetRecordsLimit = 1000;
 constexpr int64_t kMaxListLimit = 100;
@@ -132,7 +133,11 @@ struct ParsedIterator {
   int64_t created_ms = 0;
 };
 
-ParsedIterator parseIterator(std::string_view it) {
+// `now` (ms) bounds the creation time: the check word is no secret, so a
+// client can forge any created_ms; one before 1970 or from the future
+// (beyond clock skew) is invalid, which also keeps `now - created_ms` from
+// overflowing.
+ParsedIterator parseIterator(std::string_view it, int64_t now) {
   ApiError bad = ApiError::validation("Invalid ShardIterator: " + std::string(it));
   size_t bar = it.find("|1|");
   if (bar == std::string_view::npos) throw bad;
@@ -151,6 +156,7 @@ ParsedIterator parseIterator(std::string_view it) {
   uint64_t ms = 0;
   for (size_t i = engine::kStreamPositionBytes; i < payload.size(); ++i) ms = (ms << 8) | static_cast<uint8_t>(payload[i]);
   p.created_ms = static_cast<int64_t>(ms);
+  if (p.created_ms < 0 || p.created_ms > now + kIteratorClockSkewMs) throw bad;
   return p;
 }
 
@@ -366,10 +372,10 @@ std::string getRecords(engine::Database& db, simdjson::dom::object body) {
   if (iterator && iterator->size() > 2048) errors.lengthAtMost(*iterator, "shardIterator", 2048);
   checkLimit(limit, kMaxGetRecordsLimit, errors);
   errors.throwIfAny();
-  ParsedIterator it = parseIterator(*iterator);
+  const int64_t now = nowMs();
+  ParsedIterator it = parseIterator(*iterator, now);
   const auto& opts = db.options();
   StreamName name = parseStreamArn(it.arn, opts);
-  int64_t now = nowMs();
   if (now - it.created_ms > kIteratorLifetimeMs) {
     throw ApiError::dynamo("ExpiredIteratorException",
                            "Iterator expired. The iterator was created at time " + std::to_string(it.created_ms) +

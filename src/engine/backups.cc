@@ -103,13 +103,23 @@ Result<BackupInfo> decodeRecord(std::string_view bytes) {
 
 // Every backup record, oldest (lowest id) first.
 // TODO(many backups): an ARN -> id index instead of scanning all records.
+// Read in pages, so that no single getRange holds the memory store's lock
+// for every record.
 Result<std::vector<BackupInfo>> allBackups(kv::Transaction& txn) {
-  FDYNO_ASSIGN_OR_RETURN(auto range, txn.getRange(backupsBegin(), backupsEnd(), {}, /*snapshot=*/true));
+  std::string begin = backupsBegin();
+  const std::string end = backupsEnd();
+  kv::RangeOptions opts;
+  opts.limit = 256;
   std::vector<BackupInfo> out;
-  out.reserve(range.pairs.size());
-  for (const auto& kv : range.pairs) {
-    FDYNO_ASSIGN_OR_RETURN(auto b, decodeRecord(kv.value));
-    out.push_back(std::move(b));
+  for (;;) {
+    FDYNO_ASSIGN_OR_RETURN(auto range, txn.getRange(begin, end, opts, /*snapshot=*/true));
+    for (const auto& kv : range.pairs) {
+      FDYNO_ASSIGN_OR_RETURN(auto b, decodeRecord(kv.value));
+      out.push_back(std::move(b));
+    }
+    if (!range.more || range.pairs.empty()) break;
+    begin = range.pairs.back().key;
+    begin.push_back('\0');  // first key after the last one read
   }
   return out;
 }

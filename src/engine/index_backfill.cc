@@ -62,23 +62,32 @@ void IndexBuilder::resume() {
   auto txn = store_.begin();
   std::string begin{keys::kSystemSpace, keys::kTableMetaPrefix};
   std::string end{keys::kSystemSpace, static_cast<char>(keys::kTableMetaPrefix + 1)};
-  auto range = txn->getRange(begin, end, {}, /*snapshot=*/true);
-  if (!range.ok()) {
-    log::warn("index builder: cannot list tables: " + range.status().toString());
-    return;
-  }
-  for (const auto& kv : range->pairs) {
-    auto def = decodeTableDefinition(kv.value);
-    if (!def.ok()) continue;
-    for (const auto* list : {&def->global_indexes, &def->local_indexes}) {
-      for (const auto& index : *list) {
-        if (index.status == IndexStatus::kCreating) {
-          enqueue({JobKind::kBackfill, def->name, def->id, index.number});
-        } else if (index.status == IndexStatus::kDeleting) {
-          enqueue({JobKind::kDrop, def->name, def->id, index.number});
+  // In pages, so that no single getRange holds the memory store's lock for
+  // the whole catalog.
+  kv::RangeOptions opts;
+  opts.limit = 256;
+  for (;;) {
+    auto range = txn->getRange(begin, end, opts, /*snapshot=*/true);
+    if (!range.ok()) {
+      log::warn("index builder: cannot list tables: " + range.status().toString());
+      return;
+    }
+    for (const auto& kv : range->pairs) {
+      auto def = decodeTableDefinition(kv.value);
+      if (!def.ok()) continue;
+      for (const auto* list : {&def->global_indexes, &def->local_indexes}) {
+        for (const auto& index : *list) {
+          if (index.status == IndexStatus::kCreating) {
+            enqueue({JobKind::kBackfill, def->name, def->id, index.number});
+          } else if (index.status == IndexStatus::kDeleting) {
+            enqueue({JobKind::kDrop, def->name, def->id, index.number});
+          }
         }
       }
     }
+    if (!range->more || range->pairs.empty()) break;
+    begin = range->pairs.back().key;
+    begin.push_back('\0');  // first key after the last one read
   }
 }
 

@@ -285,25 +285,32 @@ Result<StreamReadResult> Database::readStream(std::string_view table, std::strin
   out.view_type = s.view_type;
   out.next = std::string(from);
   const int64_t horizon = nowMs() - kStreamRetentionMs;
-  std::string trim_end;  // records before this key are past retention
+  // Records in [begin, trim_end) are past retention. Expiry is by each
+  // record's wall-clock time, which need not follow commit order (clock
+  // steps, concurrent writers): only the leading run of expired records is
+  // trimmed, never past a live one.
+  std::string trim_end;
+  bool leading_expired = true;
   for (const auto& pair : range.pairs) {
     std::string_view pos = std::string_view(pair.key).substr(s.prefix.size());
     out.next = positionAfter(pos);
     FDYNO_ASSIGN_OR_RETURN(int64_t created, streamRecordCreatedMs(pair.value));
     if (created < horizon) {
-      trim_end = s.prefix + out.next;
+      if (leading_expired) trim_end = s.prefix + out.next;
       continue;
     }
+    leading_expired = false;
     FDYNO_ASSIGN_OR_RETURN(auto rec, decodeStreamRecord(pos, pair.value));
     out.records.push_back(std::move(rec));
   }
   out.drained = !s.enabled && !range.more;
   out.table = s.table;
   if (!trim_end.empty()) {
-    // Lazy retention: records are in commit order, so everything before the
-    // last expired one is expired too. Best effort: a failure only delays it.
+    // Lazy retention. Starts at `begin` (never below the records), not at the
+    // first record: records before it were not checked. Best effort: a
+    // failure only delays it.
     Status st = kv::runTransaction(store_, [&](kv::Transaction& t) -> Status {
-      t.clearRange(recordsBegin(s.prefix), trim_end);  // keeps the metadata key
+      t.clearRange(begin, trim_end);  // keeps the metadata key
       return Status::OK();
     });
     (void)st;

@@ -16,14 +16,24 @@ namespace fdyno::engine {
 
 namespace {
 
-// Names of every table, read in one snapshot.
+constexpr size_t kCatalogScanPage = 256;
+
+// Names of every table, read in one snapshot, in pages so that no single
+// getRange holds the memory store's lock for the whole catalog.
 Result<std::vector<std::string>> allTableNames(kv::Store& store) {
   auto txn = store.begin();
-  FDYNO_ASSIGN_OR_RETURN(auto range,
-                         txn->getRange(keys::tableNamesBegin(), keys::tableNamesEnd(), {}, /*snapshot=*/true));
+  std::string begin = keys::tableNamesBegin();
+  const std::string end = keys::tableNamesEnd();
+  kv::RangeOptions opts;
+  opts.limit = kCatalogScanPage;
   std::vector<std::string> names;
-  names.reserve(range.pairs.size());
-  for (const auto& kv : range.pairs) names.emplace_back(keys::tableNameFromKey(kv.key));
+  for (;;) {
+    FDYNO_ASSIGN_OR_RETURN(auto range, txn->getRange(begin, end, opts, /*snapshot=*/true));
+    for (const auto& kv : range.pairs) names.emplace_back(keys::tableNameFromKey(kv.key));
+    if (!range.more || range.pairs.empty()) break;
+    begin = range.pairs.back().key;
+    begin.push_back('\0');  // first key after the last one read
+  }
   return names;
 }
 
@@ -145,6 +155,10 @@ Result<size_t> TtlSweeper::sweepTable(std::string_view name, int64_t now) {
       begin = range.pairs.back().key;
       begin.push_back('\0');  // first key after the last one read
     }
+    // End the read before the write commit: a live read transaction pins its
+    // read version (and the memory store's history) while deleteExpired
+    // waits on its commit.
+    txn.reset();
     if (!candidates.empty()) {
       FDYNO_ASSIGN_OR_RETURN(size_t n, deleteExpired(store_, catalog_, name, table_id, candidates, now));
       deleted += n;

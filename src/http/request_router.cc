@@ -255,15 +255,17 @@ bool headTooLarge(const bhttp::request_header<>& req) {
 
 namespace {
 // Sorted, for binary search. Operation names that may write, and so may wait
-// for a commit's fsync (see mayBlockOnCommit in the header).
+// for a commit's fsync (see mayBlockOnCommit in the header). GetRecords and
+// ListStreams are reads to the client but lazily trim expired stream records
+// / streams disabled over 24 h ago in a write transaction (engine/streams.cc).
 constexpr std::string_view kMutatingOperations[] = {
     "BatchExecuteStatement", "BatchWriteItem", "CreateBackup", "CreateGlobalTable", "CreateTable",
     "DeleteBackup", "DeleteItem", "DeleteResourcePolicy", "DeleteTable", "DisableKinesisStreamingDestination",
     "EnableKinesisStreamingDestination", "ExecuteStatement", "ExecuteTransaction", "ExportTableToPointInTime",
-    "ImportTable", "PutItem", "PutResourcePolicy", "RestoreTableFromBackup", "RestoreTableToPointInTime",
-    "TagResource", "TransactWriteItems", "UntagResource", "UpdateContinuousBackups", "UpdateContributorInsights",
-    "UpdateGlobalTable", "UpdateGlobalTableSettings", "UpdateItem", "UpdateKinesisStreamingDestination",
-    "UpdateTable", "UpdateTableReplicaAutoScaling", "UpdateTimeToLive",
+    "GetRecords", "ImportTable", "ListStreams", "PutItem", "PutResourcePolicy", "RestoreTableFromBackup",
+    "RestoreTableToPointInTime", "TagResource", "TransactWriteItems", "UntagResource", "UpdateContinuousBackups",
+    "UpdateContributorInsights", "UpdateGlobalTable", "UpdateGlobalTableSettings", "UpdateItem",
+    "UpdateKinesisStreamingDestination", "UpdateTable", "UpdateTableReplicaAutoScaling", "UpdateTimeToLive",
 };
 static_assert(std::is_sorted(std::begin(kMutatingOperations), std::end(kMutatingOperations)));
 }  // namespace

@@ -88,7 +88,8 @@ bool headTooLarge(const bhttp::request_header<>& req);
 // PartiQL statements (ExecuteStatement may write; we cannot tell without
 // parsing), table and index DDL, tags, TTL, backups and the like. Reads
 // (GetItem, Query, Scan, BatchGetItem, TransactGetItems, Describe*/List*) are
-// false: they never fsync.
+// false: they never fsync. Exceptions: GetRecords and ListStreams are true,
+// as they lazily trim expired stream data in a write transaction.
 bool mayBlockOnCommit(std::string_view operation);
 
 class RequestRouter {

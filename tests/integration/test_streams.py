@@ -236,3 +236,26 @@ def test_errors(dynamodb, streams, stream_table):
     expect_error(lambda: streams.list_streams(Limit=0), "ValidationException", contains="'limit'")
     tampered = it[:-1] + ("0" if it[-1] != "0" else "1")
     expect_error(lambda: streams.get_records(ShardIterator=tampered), "ValidationException")
+
+
+def _forge_iterator(arn, position, created_ms):
+    # Same layout as the server's: "<arn>|1|" hex(position + created_ms u64 BE)
+    # + FNV-1a 32 of arn + payload. The check is no secret, so clients can
+    # forge any creation time; the server must reject absurd ones.
+    payload = position + (created_ms & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big")
+    h = 2166136261
+    for b in arn.encode() + payload:
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return f"{arn}|1|{payload.hex()}{h:08x}"
+
+
+def test_forged_iterator_creation_time(dynamodb, streams, stream_table):
+    name, arn = stream_table("KEYS_ONLY")
+    now_ms = int(time.time() * 1000)
+    # A well-formed forgery with a sane time is accepted (the layout matches).
+    ok = _forge_iterator(arn, bytes(10), now_ms)
+    assert streams.get_records(ShardIterator=ok)["Records"] == []
+    for created in (-(2 ** 63), -1, now_ms + 3600 * 1000):
+        bad = _forge_iterator(arn, bytes(10), created)
+        expect_error(lambda: streams.get_records(ShardIterator=bad), "ValidationException",
+                     message=f"Invalid ShardIterator: {bad}")

@@ -144,6 +144,23 @@ TEST_F(BackupsTest, ListFiltersByTableAndPages) {
   EXPECT_EQ(seen, of_a);
 }
 
+// Backup records are read in pages of 256: more than one page lists them
+// all, once each, oldest first.
+TEST_F(BackupsTest, ListSeesEveryBackupPastOneScanPage) {
+  ASSERT_TRUE(db_->createTable(hashTable("t")).ok());
+  std::vector<std::string> made;
+  for (int i = 0; i < 300; ++i) {
+    auto x = createBackup(*db_, "t", "b" + std::to_string(i));
+    ASSERT_TRUE(x.ok()) << x.status().toString();
+    made.push_back(x->arn);
+  }
+  auto all = listBackups(*db_, std::nullopt, "", 0);
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> seen;
+  for (auto& b : all->backups) seen.push_back(b.arn);
+  EXPECT_EQ(seen, made);
+}
+
 TEST_F(BackupsTest, DeleteRemovesRecordAndCopiedItemsAndBackupOutlivesTable) {
   ASSERT_TRUE(db_->createTable(hashTable("t")).ok());
   put("t", item({{"p", AttributeValue::S("k")}, {"v", AttributeValue::N("1")}}));

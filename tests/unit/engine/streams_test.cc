@@ -3,6 +3,8 @@
 // type, no records for no-op writes or tables without a stream, one record
 // per item of a transaction, TTL deletions flagged, disabled streams kept,
 // and the sequence number / label / shard id codecs.
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 #include "engine/database.h"
@@ -208,6 +210,58 @@ TEST_F(StreamsTest, ReadPagesAndLatestPosition) {
   auto after = records("t", label, *latest);
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(after[0].keys.at("p"), S("d"));
+}
+
+// Lazy retention trims by each record's wall-clock time, which need not
+// follow commit order: only the leading run of expired records from where the
+// read started goes, never a live record nor anything after one, nor records
+// before the read's start (not checked).
+TEST_F(StreamsTest, TrimStopsAtTheFirstLiveRecord) {
+  std::string label = create("t", "KEYS_ONLY");
+  auto d = db_->describeTable("t");
+  ASSERT_TRUE(d.ok());
+  const std::string prefix = streamRecordPrefix(d->table->def.id, *streamNumberFromLabel(label));
+  auto posOf = [](int n) {
+    std::string p(kStreamPositionBytes, '\0');
+    p.back() = static_cast<char>(n);
+    return p;
+  };
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const int64_t old = now - kStreamRetentionMs - 3600 * 1000;
+  // 1 expired, 2 expired, 3 live, 4 expired (clock stepped back for 3).
+  const int64_t created[] = {old, old, now, old};
+  ASSERT_TRUE(kv::runTransaction(*store_, [&](kv::Transaction& txn) -> Status {
+                for (int i = 0; i < 4; ++i) {
+                  model::Item keys = item({{"p", S(std::to_string(i + 1))}});
+                  std::string v;
+                  encodeStreamRecordValue(v, StreamEvent::kInsert, false, created[i], 10, keys, nullptr, nullptr);
+                  txn.set(prefix + posOf(i + 1), v);
+                }
+                return Status::OK();
+              }).ok());
+  auto present = [&](int n) {
+    auto txn = store_->begin();
+    auto r = txn->get(prefix + posOf(n));
+    EXPECT_TRUE(r.ok());
+    return r.ok() && r->has_value();
+  };
+  // Read from record 2: record 1 is before the start and stays.
+  auto from2 = records("t", label, posOf(2));
+  ASSERT_EQ(from2.size(), 1u);
+  EXPECT_EQ(from2[0].keys.at("p"), S("3"));
+  EXPECT_TRUE(present(1));
+  EXPECT_FALSE(present(2));
+  EXPECT_TRUE(present(3));
+  EXPECT_TRUE(present(4));
+  // From the start: 1 goes; 3 is live and stops the trim, so 4 stays.
+  auto all = records("t", label);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].keys.at("p"), S("3"));
+  EXPECT_FALSE(present(1));
+  EXPECT_TRUE(present(3));
+  EXPECT_TRUE(present(4));
 }
 
 TEST_F(StreamsTest, DisabledStreamStaysReadableAndANewOneIsSeparate) {

@@ -50,11 +50,14 @@ TEST(WritePoolTest, WhichOperationsMayBlockOnCommit) {
   for (std::string_view op : {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
                               "CreateTable", "DeleteTable", "UpdateTable", "ExecuteStatement",
                               "BatchExecuteStatement", "ExecuteTransaction", "TagResource", "UntagResource",
-                              "UpdateTimeToLive", "UpdateContinuousBackups", "RestoreTableFromBackup"}) {
+                              "UpdateTimeToLive", "UpdateContinuousBackups", "RestoreTableFromBackup",
+                              // Reads that lazily trim expired stream data in a write transaction.
+                              "GetRecords", "ListStreams"}) {
     EXPECT_TRUE(mayBlockOnCommit(op)) << op;
   }
   for (std::string_view op : {"GetItem", "BatchGetItem", "TransactGetItems", "Query", "Scan", "DescribeTable",
-                              "ListTables", "ListTagsOfResource", "DescribeTimeToLive", "GetRecords", "", "putitem",
+                              "ListTables", "ListTagsOfResource", "DescribeTimeToLive", "DescribeStream", "GetShardIterator",
+                              "", "putitem",
                               "PutItemX", "FlyToTheMoon"}) {
     EXPECT_FALSE(mayBlockOnCommit(op)) << op;
   }
