@@ -9,15 +9,7 @@ local batch = 25
 -- pk ("b<tid>-<n>-<i>", ~10 bytes) + "data" + 80 bytes: ~100 bytes per item.
 local payload = string.rep("x", 80)
 local counter = 0
--- Each wrk thread gets its own number in the global `tid` (thread:set writes
--- that thread's globals after this script has run there), so key prefixes are
--- distinct per thread. A `local tid` would shadow it and give every thread 0.
-local threads_started = 0
-tid = 0
-setup = function(thread)
-  threads_started = threads_started + 1
-  thread:set("tid", threads_started)
-end
+bench.number_threads()
 bench.dynamodb_requests("BatchWriteItem")
 
 request = function()

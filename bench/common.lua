@@ -26,4 +26,17 @@ function bench.dynamodb_requests(operation)
   wrk.headers["Authorization"] = bench.authorization
 end
 
+-- Numbers wrk's threads 1, 2, ... in the global `tid` of each thread's Lua
+-- state, so scripts can build distinct keys per thread. thread:set() writes a
+-- thread's globals after the script has run there: a `local tid` in a script
+-- would shadow it (every thread would then use the same keys).
+function bench.number_threads()
+  tid = 0
+  local started = 0
+  setup = function(thread)
+    started = started + 1
+    thread:set("tid", started)
+  end
+end
+
 return bench

@@ -3,15 +3,7 @@ local bench = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "c
 local table_name = bench.table_name("bench")
 local payload = string.rep("x", 1000)
 local counter = 0
--- Each wrk thread gets its own number in the global `tid` (thread:set writes
--- that thread's globals after this script has run there), so key prefixes are
--- distinct per thread. A `local tid` would shadow it and give every thread 0.
-local threads_started = 0
-tid = 0
-setup = function(thread)
-  threads_started = threads_started + 1
-  thread:set("tid", threads_started)
-end
+bench.number_threads()
 bench.dynamodb_requests("PutItem")
 
 request = function()
