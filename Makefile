@@ -5,6 +5,8 @@ LISTEN ?= 127.0.0.1:8000
 DATA_DIR ?= ./fdyno-data
 PYTHON ?= /usr/bin/python3
 JOBS ?= $(shell nproc)
+# ccache keys on paths relative to the checkout, so clones and worktrees share hits.
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all deps configure build run test unit integration bench clean
 
