@@ -77,4 +77,30 @@ size_t itemSize(const Item& item) {
   return s;
 }
 
+namespace {
+
+// True if `v`, at level `depth`, or anything inside it lies below the limit.
+bool deeperThanLimit(const AttributeValue& v, int depth) {
+  if (depth > kMaxNestingDepth) return true;
+  if (v.type == AttrType::kM) {
+    for (const auto& [name, member] : v.map) {
+      if (deeperThanLimit(member, depth + 1)) return true;
+    }
+  } else if (v.type == AttrType::kL) {
+    for (const auto& member : v.list) {
+      if (deeperThanLimit(member, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool exceedsNestingDepth(const Item& item) {
+  for (const auto& [name, value] : item) {
+    if (deeperThanLimit(value, 1)) return true;
+  }
+  return false;
+}
+
 }  // namespace fdyno::model

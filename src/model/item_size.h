@@ -24,4 +24,22 @@ size_t numberSize(std::string_view normalized);
 // Sum over attributes of name bytes + value size.
 size_t itemSize(const Item& item);
 
+// DynamoDB's nesting limit (developer guide, "Supported data types": nested
+// attributes up to 32 levels deep). The attribute itself is level 1 and a
+// value inside a map or list is one level deeper than its container, so a
+// leaf at level 32 is accepted and one at level 33 refused, with this text
+// (recorded from the service by dynamodb-conformance, PutItem, BatchWriteItem
+// and TransactWriteItems alike).
+inline constexpr int kMaxNestingDepth = 32;
+inline constexpr std::string_view kNestingTooDeep =
+    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond "
+    "supported limit";
+
+// True if some value of `item` lies deeper than kMaxNestingDepth. Every item
+// about to be stored must pass (the item codec refuses to decode much deeper
+// items, and values built by UpdateItem or list_append can exceed the depth
+// of any request value). Stops descending at the limit, so its own recursion
+// is bounded whatever the item.
+bool exceedsNestingDepth(const Item& item);
+
 }  // namespace fdyno::model

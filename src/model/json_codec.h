@@ -35,13 +35,10 @@
 #include "common/json_writer.h"
 #include "common/status.h"
 #include "model/attribute_value.h"
+#include "model/item_size.h"  // kMaxNestingDepth, kNestingTooDeep
 
 namespace fdyno::model {
 
-inline constexpr int kMaxNestingDepth = 32;
-inline constexpr std::string_view kNestingTooDeep =
-    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond "
-    "supported limit";
 
 // Attribute name limits (AWS "Service, account, and table quotas": names are
 // 1..64 KB; the API model's AttributeName has max 65535, and DynamoDB accepts

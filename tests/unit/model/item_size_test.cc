@@ -112,5 +112,46 @@ TEST(ItemSizeTest, LimitIsFourHundredKibibytes) {
   EXPECT_EQ(itemSize(item), kMaxItemSize);  // exactly at the limit: accepted by DynamoDB
 }
 
+// `wraps` single-member maps (or lists) around a string leaf: 31 wraps put
+// the leaf at level 32, the deepest DynamoDB stores.
+AttributeValue wrapped(int wraps, bool list) {
+  AttributeValue v = AttributeValue::S("leaf");
+  for (int i = 0; i < wraps; ++i) {
+    AttributeValue outer;
+    outer.type = list ? AttrType::kL : AttrType::kM;
+    if (list) {
+      outer.list.push_back(std::move(v));
+    } else {
+      outer.map["n"] = std::move(v);
+    }
+    v = std::move(outer);
+  }
+  return v;
+}
+
+TEST(ItemSizeTest, NestingLimitIsThirtyTwoLevels) {
+  for (bool list : {false, true}) {
+    Item ok{{"pk", AttributeValue::S("k")}, {"a", wrapped(31, list)}};
+    EXPECT_FALSE(exceedsNestingDepth(ok)) << list;
+    Item deep{{"pk", AttributeValue::S("k")}, {"a", wrapped(32, list)}};
+    EXPECT_TRUE(exceedsNestingDepth(deep)) << list;
+  }
+  // Far deeper than the limit (as an update could build before the fix):
+  // detected without walking to the bottom.
+  Item very_deep{{"a", wrapped(2000, false)}};
+  EXPECT_TRUE(exceedsNestingDepth(very_deep));
+  // An empty map at level 32 is fine; one member below it is not.
+  AttributeValue empty_map;
+  empty_map.type = AttrType::kM;
+  Item edge{{"a", wrapped(31, false)}};
+  AttributeValue* v = &edge["a"];
+  for (int i = 0; i < 31; ++i) v = &v->map["n"];
+  *v = empty_map;  // the map itself at level 32
+  EXPECT_FALSE(exceedsNestingDepth(edge));
+  v->map["x"] = AttributeValue::Null();  // level 33
+  EXPECT_TRUE(exceedsNestingDepth(edge));
+  EXPECT_FALSE(exceedsNestingDepth(Item{}));
+}
+
 }  // namespace
 }  // namespace fdyno::model
