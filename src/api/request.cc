@@ -30,6 +30,10 @@ constexpr std::string_view kUnexpectedField = "Unexpected field type";
     case StatusCode::kSerialization: throw ApiError::serialization(s.message());
     case StatusCode::kNotFound: throw ApiError::resourceNotFound(s.message());
     case StatusCode::kAlreadyExists: throw ApiError::resourceInUse(s.message());
+    // Storage failures: the client learns what kind, never the store's own
+    // words (file names, paths); the store has logged those.
+    case StatusCode::kNoSpace: throw ApiError::internal(std::string(kStorageFullMessage));
+    case StatusCode::kCorruption: throw ApiError::internal(std::string(kUndecodableItemMessage));
     default: throw ApiError::internal(s.toString());
   }
 }

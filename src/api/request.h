@@ -35,6 +35,14 @@ namespace fdyno::api {
 // kAlreadyExists -> ResourceInUseException, anything else -> 500.
 [[noreturn]] void throwStatus(const Status& s);
 
+// InternalServerError texts for storage failures (fdyno's own: DynamoDB has
+// no such conditions to report).
+inline constexpr std::string_view kStorageFullMessage =
+    "Internal server error: the server's storage is out of space, so the write was not applied. "
+    "Writes succeed again once space is freed on the server.";
+inline constexpr std::string_view kUndecodableItemMessage =
+    "Internal server error: a stored item could not be decoded (reported in the server's log and metrics)";
+
 // Wire type names used in Coral's messages.
 std::string_view wireTypeOf(simdjson::dom::element e);
 

@@ -14,6 +14,7 @@ const char* statusCodeName(StatusCode c) {
     case StatusCode::kInternal: return "Internal";
     case StatusCode::kSerialization: return "Serialization";
     case StatusCode::kAlreadyExists: return "AlreadyExists";
+    case StatusCode::kNoSpace: return "NoSpace";
   }
   return "Unknown";
 }

@@ -31,6 +31,9 @@ enum class StatusCode {
   // A named thing cannot be created because it already exists (DynamoDB's
   // ResourceInUseException, e.g. "Table already exists: NAME").
   kAlreadyExists,
+  // The storage device is full: the write was not applied. Writes succeed
+  // again once space is freed (the store recovers without a restart).
+  kNoSpace,
 };
 
 class [[nodiscard]] Status {
@@ -56,6 +59,7 @@ class [[nodiscard]] Status {
   static Status Internal(std::string_view m) { return {StatusCode::kInternal, m}; }
   static Status Serialization(std::string_view m) { return {StatusCode::kSerialization, m}; }
   static Status AlreadyExists(std::string_view m) { return {StatusCode::kAlreadyExists, m}; }
+  static Status NoSpace(std::string_view m) { return {StatusCode::kNoSpace, m}; }
 
   bool ok() const { return state_ == nullptr; }
   StatusCode code() const { return state_ ? state_->code : StatusCode::kOk; }

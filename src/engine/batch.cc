@@ -64,18 +64,21 @@ Result<std::vector<BatchGetTableResult>> Database::getItems(const std::vector<Ba
       BatchGetKeyResult& r = out[t].keys[i];
       if (raw) {
         size_t size = 0;
-        FDYNO_RETURN_IF_ERROR(readStoredItemSize(*raw, &size));
         // The item that would cross the limit is left for the next call,
         // unless nothing was returned yet (a call must make progress; one
         // item is at most 400 KB, far below the limit).
-        if (used > 0 && used + size > byte_budget) {
+        if (readStoredItemSize(*raw, &size).ok() && used > 0 && used + size > byte_budget) {
           budget_left = false;
           break;
         }
-        FDYNO_ASSIGN_OR_RETURN(auto item, decodeStoredItem(*raw));
-        r.item = std::move(item);
-        r.size = size;
-        used += size;
+        model::Item item;
+        // An item that does not decode is reported and answered as absent,
+        // so the rest of the batch is served (stored_item.h).
+        if (decodeStoredItemOrSkip(*raw, "BatchGetItem", &item, &size)) {
+          r.item = std::move(item);
+          r.size = size;
+          used += size;
+        }
       }
       r.read = true;
     }

@@ -141,15 +141,17 @@ Status IndexBuilder::backfill(const Job& job) {
       FDYNO_ASSIGN_OR_RETURN(auto range, txn.getRange(cursor, end, opts));
       std::string entry_key, value;
       for (const auto& kv : range.pairs) {
-        FDYNO_ASSIGN_OR_RETURN(model::Item item, decodeStoredItem(kv.value));
+        model::Item item;
+        size_t item_size = 0;
+        // An item that does not decode cannot be indexed: reported and
+        // skipped, so the index still becomes ACTIVE (stored_item.h).
+        if (!decodeStoredItemOrSkip(kv.value, "index backfill", &item, &item_size)) continue;
         // Items whose index key is missing, mistyped, empty or too long were
         // legal before the index existed; they are simply not indexed.
         if (!indexEntryKey(t->def, *index, item, entry_key)) continue;
         if (!indexKeyWithinLimits(*index, item)) continue;
         FDYNO_ASSIGN_OR_RETURN(auto existing, txn.get(entry_key));
         if (existing) continue;  // a writer indexed it already
-        size_t item_size = 0;
-        FDYNO_RETURN_IF_ERROR(readStoredItemSize(kv.value, &item_size));
         size_t proj = encodeIndexEntryValue(t->def, *index, item, item_size, value);
         txn.set(entry_key, value);
         txn.atomicAdd(indexItemCountKey(job.table_id, index->number), 1);

@@ -110,6 +110,13 @@ Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, std::stri
   const bool streamed = streamEnabled(def) && plan.op != WriteOp::kKeep;
   if (plan.op == WriteOp::kPut) {
     if (!plan.item) return Status::Internal("applyItemMutation: kPut without an item");
+    // Every stored item obeys DynamoDB's nesting limit, whoever built it:
+    // request JSON is checked as it is parsed, but UpdateItem (SET a.b = a,
+    // list_append), PartiQL UPDATE and transactions build values deeper than
+    // any request value, and the item codec refuses to decode much deeper
+    // items, so without this check such an item could be stored and never
+    // read again.
+    if (model::exceedsNestingDepth(*plan.item)) return Status::InvalidArgument(model::kNestingTooDeep);
     // Before anything is written: a rejected item must not reach the base
     // table either (DynamoDB rejects the whole write).
     if (indexed) {

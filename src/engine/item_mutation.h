@@ -13,8 +13,10 @@
 //   not those DELETING), and the counters (item count, table size bytes,
 //   index item counts and sizes, LSI item collection sizes) with kv
 //   atomicAdd, which adds no read conflict.
-// - Before writing anything it checks the index key attributes of the new
-//   item (engine/index_keys.h, DynamoDB's messages) and returns
+// - Before writing anything it checks that the new item is within
+//   DynamoDB's 32-level nesting limit (model::exceedsNestingDepth;
+//   kInvalidArgument model::kNestingTooDeep) and the index key attributes of
+//   the new item (engine/index_keys.h, DynamoDB's messages), and returns
 //   kInvalidArgument if one is wrong; nothing is written then.
 // - `old` may be decoded (its item() called) when the table has indexes:
 //   the old entries are found from the old item's index key values.

@@ -28,9 +28,10 @@ Result<ReadResult> Database::getItem(std::string_view table, const model::Item& 
   ReadResult r;
   r.table = std::move(t);
   if (raw) {
-    FDYNO_RETURN_IF_ERROR(readStoredItemSize(*raw, &r.size));
-    FDYNO_ASSIGN_OR_RETURN(auto item, decodeStoredItem(*raw));
-    r.item = std::move(item);
+    Status st = readStoredItemSize(*raw, &r.size);
+    auto item = st.ok() ? decodeStoredItem(*raw) : Result<model::Item>(st);
+    if (!item.ok()) return reportUndecodableItem("GetItem", item.status());
+    r.item = std::move(item).value();
   }
   // A read-only transaction needs no commit: it read one consistent snapshot.
   return r;

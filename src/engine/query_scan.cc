@@ -233,9 +233,13 @@ Result<PageResult> Database::readPage(std::string_view table, const ReadPlanner&
     FDYNO_ASSIGN_OR_RETURN(kv::RangeResult rr, txn->getRange(begin, end, opts, /*snapshot=*/true));
     for (kv::KeyValue& pair : rr.pairs) {
       size_t size = 0;
+      model::Item item;
       // Index entries use the StoredItem format too (index_maintenance.h).
-      FDYNO_RETURN_IF_ERROR(readStoredItemSize(pair.value, &size));
-      FDYNO_ASSIGN_OR_RETURN(model::Item item, decodeStoredItem(pair.value));
+      // One that does not decode is reported and skipped: it does not count
+      // towards Limit, and the page goes on (stored_item.h).
+      if (!decodeStoredItemOrSkip(pair.value, plan.kind == ReadKind::kQuery ? "Query" : "Scan", &item, &size)) {
+        continue;
+      }
       ++res.scanned;
       res.bytes_read += size;
       stopped = (plan.limit && res.scanned >= plan.limit) || (plan.byte_limit && res.bytes_read >= plan.byte_limit);
@@ -246,10 +250,9 @@ Result<PageResult> Database::readPage(std::string_view table, const ReadPlanner&
         base_key = t->item_prefix;
         FDYNO_RETURN_IF_ERROR(appendItemKey(t->def, extractKey(t->def, item), KeySource::kKey, base_key));
         FDYNO_ASSIGN_OR_RETURN(auto raw, txn->get(base_key, /*snapshot=*/true));
-        if (raw) {
-          size_t base_size = 0;
-          FDYNO_RETURN_IF_ERROR(readStoredItemSize(*raw, &base_size));
-          FDYNO_ASSIGN_OR_RETURN(model::Item base, decodeStoredItem(*raw));
+        size_t base_size = 0;
+        model::Item base;
+        if (raw && decodeStoredItemOrSkip(*raw, "Query", &base, &base_size)) {
           ++res.fetched;
           res.fetched_units += readUnits(base_size);
           FDYNO_RETURN_IF_ERROR(visit(base, base_size));

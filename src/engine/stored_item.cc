@@ -1,12 +1,33 @@
 #include "engine/stored_item.h"
 
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include "common/counters.h"
+#include "common/log.h"
 #include "model/item_codec.h"
 
 namespace fdyno::engine {
 
 namespace {
 constexpr size_t kHeaderSize = 4;
+
+void report(std::string_view where, const Status& cause) {
+  counters::add(counters::Counter::kUndecodableItems);
+  // One warning a second at most: a damaged table scanned in a loop must
+  // not flood the log. The counter has the exact number.
+  static std::atomic<int64_t> last_ms{INT64_MIN / 2};
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+  int64_t prev = last_ms.load(std::memory_order_relaxed);
+  if (now - prev < 1000 || !last_ms.compare_exchange_strong(prev, now, std::memory_order_relaxed)) return;
+  log::warn("engine: " + std::string(where) + ": a stored item does not decode (" + cause.toString() +
+            "); skipped or refused, see fdyno_undecodable_items_total");
 }
+
+}  // namespace
 
 void encodeStoredItem(std::string& out, const model::Item& item, size_t item_size) {
   uint32_t s = static_cast<uint32_t>(item_size);
@@ -27,6 +48,25 @@ Result<model::Item> decodeStoredItem(std::string_view value) {
   return model::decodeItem(value.substr(kHeaderSize));
 }
 
+bool decodeStoredItemOrSkip(std::string_view value, std::string_view where, model::Item* item, size_t* size) {
+  Status st = readStoredItemSize(value, size);
+  if (st.ok()) {
+    auto r = model::decodeItem(value.substr(kHeaderSize));
+    if (r.ok()) {
+      *item = std::move(r).value();
+      return true;
+    }
+    st = r.status();
+  }
+  report(where, st);
+  return false;
+}
+
+Status reportUndecodableItem(std::string_view where, const Status& cause) {
+  report(where, cause);
+  return Status::Corruption("stored item does not decode: " + cause.message());
+}
+
 size_t StoredItem::size() const {
   size_t s = 0;
   if (raw_ && readStoredItemSize(*raw_, &s).ok()) return s;
@@ -36,8 +76,9 @@ size_t StoredItem::size() const {
 Result<const model::Item*> StoredItem::item() {
   if (!raw_) return static_cast<const model::Item*>(nullptr);
   if (!decoded_) {
-    FDYNO_ASSIGN_OR_RETURN(auto it, decodeStoredItem(*raw_));
-    decoded_ = std::move(it);
+    auto it = decodeStoredItem(*raw_);
+    if (!it.ok()) return reportUndecodableItem("write", it.status());
+    decoded_ = std::move(it).value();
   }
   return static_cast<const model::Item*>(&*decoded_);
 }

@@ -25,6 +25,22 @@ void encodeStoredItem(std::string& out, const model::Item& item, size_t item_siz
 [[nodiscard]] Status readStoredItemSize(std::string_view value, size_t* size);
 [[nodiscard]] Result<model::Item> decodeStoredItem(std::string_view value);
 
+// Stored bytes that do not decode (damaged storage, or an item written before
+// every write path enforced DynamoDB's nesting limit) must never stop a read
+// that serves many items, nor a background job, and are never silently
+// ignored either:
+// - decodeStoredItemOrSkip() is for reads of many items (Query, Scan,
+//   BatchGetItem, index backfill, restore, TTL sweeps): on failure it reports
+//   the item and returns false, and the caller skips it and goes on.
+// - reportUndecodableItem() is for reads of one item (GetItem, a write's old
+//   item): it reports and returns kCorruption, which the api layer answers
+//   with InternalServerError.
+// Reporting = counters::kUndecodableItems (GET /metrics) plus a warning in
+// the log (at most one a second; `where` names the read, e.g. "Scan").
+[[nodiscard]] bool decodeStoredItemOrSkip(std::string_view value, std::string_view where, model::Item* item,
+                                          size_t* size);
+[[nodiscard]] Status reportUndecodableItem(std::string_view where, const Status& cause);
+
 class StoredItem {
  public:
   StoredItem() = default;
@@ -34,6 +50,7 @@ class StoredItem {
   // DynamoDB size of the item; 0 when absent.
   size_t size() const;
   // The decoded item (decoded on first call); nullptr when absent.
+  // kCorruption (reported, see reportUndecodableItem) if it does not decode.
   [[nodiscard]] Result<const model::Item*> item();
   // Moves the decoded item out (after item() succeeded), else nullopt. A
   // later item() decodes the stored bytes again (the write step needs the

@@ -300,8 +300,14 @@ Result<StreamReadResult> Database::readStream(std::string_view table, std::strin
       continue;
     }
     leading_expired = false;
-    FDYNO_ASSIGN_OR_RETURN(auto rec, decodeStreamRecord(pos, pair.value));
-    out.records.push_back(std::move(rec));
+    auto rec = decodeStreamRecord(pos, pair.value);
+    if (!rec.ok()) {
+      // A record that does not decode is reported and skipped; the shard's
+      // other records are still served (stored_item.h).
+      (void)reportUndecodableItem("GetRecords", rec.status());
+      continue;
+    }
+    out.records.push_back(std::move(rec).value());
   }
   out.drained = !s.enabled && !range.more;
   out.table = s.table;

@@ -85,9 +85,11 @@ Result<TransactGetOutcome> Database::transactGet(const std::vector<TransactGetAc
     TransactGetItem& r = out.items[i];
     r.table = refs[i];
     if (raw) {
-      FDYNO_RETURN_IF_ERROR(readStoredItemSize(*raw, &r.size));
-      FDYNO_ASSIGN_OR_RETURN(auto item, decodeStoredItem(*raw));
-      r.item = std::move(item);
+      // All or nothing: an item that does not decode fails the whole read.
+      Status st = readStoredItemSize(*raw, &r.size);
+      auto item = st.ok() ? decodeStoredItem(*raw) : Result<model::Item>(st);
+      if (!item.ok()) return reportUndecodableItem("TransactGetItems", item.status());
+      r.item = std::move(item).value();
     }
   }
   return out;

@@ -148,7 +148,10 @@ Result<size_t> TtlSweeper::sweepTable(std::string_view name, int64_t now) {
     FDYNO_ASSIGN_OR_RETURN(auto range, txn->getRange(begin, end, opts, /*snapshot=*/true));
     std::vector<std::string> candidates;
     for (const auto& kv : range.pairs) {
-      FDYNO_ASSIGN_OR_RETURN(auto item, decodeStoredItem(kv.value));
+      model::Item item;
+      size_t size = 0;
+      // An item that does not decode has no readable TTL: reported, kept.
+      if (!decodeStoredItemOrSkip(kv.value, "TTL sweep", &item, &size)) continue;
       if (isExpired(item, t->def.ttl_attribute, now)) candidates.push_back(kv.key);
     }
     if (!range.pairs.empty()) {

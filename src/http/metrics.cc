@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <memory>
 
+#include "common/counters.h"
+
 namespace fdyno::http {
 namespace {
 
@@ -133,6 +135,21 @@ std::string Metrics::render() const {
       "fdyno_open_connections ";
   out += std::to_string(openConnections());
   out += '\n';
+  for (size_t i = 0; i < counters::kCounterCount; ++i) {
+    const auto c = static_cast<counters::Counter>(i);
+    const counters::CounterInfo& ci = counters::info(c);
+    out += "# HELP ";
+    out += ci.name;
+    out += ' ';
+    out += ci.help;
+    out += ".\n# TYPE ";
+    out += ci.name;
+    out += " counter\n";
+    out += ci.name;
+    out += ' ';
+    out += std::to_string(counters::value(c));
+    out += '\n';
+  }
   return out;
 }
 

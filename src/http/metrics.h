@@ -1,5 +1,6 @@
 // Metrics: request counters, a latency histogram and the open-connection
-// gauge, rendered in the Prometheus text exposition format for GET /metrics.
+// gauge, rendered in the Prometheus text exposition format for GET /metrics,
+// followed by the process-wide event counters of common/counters.h.
 //
 // Contract:
 // - record() and the connection gauge are lock-free (relaxed atomics in a

@@ -147,3 +147,61 @@ def test_consumed_capacity(dynamodb, hash_table):
     r = dynamodb.update_item(TableName=hash_table, Key={"pk": key()}, UpdateExpression="SET a = :v",
                              ExpressionAttributeValues={":v": {"N": "1"}}, ReturnConsumedCapacity="TOTAL")
     assert r["ConsumedCapacity"] == {"TableName": hash_table, "CapacityUnits": 1.0}
+
+
+NESTING_TOO_DEEP = ("Nesting Levels have exceeded supported limits: Attributes in the item have nested "
+                    "levels beyond supported limit")
+
+
+def nested_map(wraps):
+    """`wraps` single-member maps {"m": ...} around a string: 31 wraps put the
+    leaf at level 32, the deepest DynamoDB stores."""
+    v = {"S": "leaf"}
+    for _ in range(wraps):
+        v = {"M": {"m": v}}
+    return v
+
+
+def test_update_cannot_build_an_item_deeper_than_32_levels(dynamodb, make_table):
+    """Issue 8, defect 1: `SET a.m.(30 times).z = a` on a 32-level map built a
+    63-level value; the update answered 200 and, after a second one, the item
+    could never be read again (500 on GetItem, Query, Scan, BatchGetItem,
+    PartiQL; a GSI added later stayed CREATING). Every written item must obey
+    the 32-level limit, with the ValidationException PutItem gives."""
+    table = make_table()
+    k = {"S": "deep"}
+    dynamodb.put_item(TableName=table, Item={"pk": k, "a": nested_map(31), "g": {"S": "x"}})
+    path = "a" + ".m" * 30 + ".z"
+    for _ in range(2):
+        expect_error(lambda: dynamodb.update_item(TableName=table, Key={"pk": k},
+                                                  UpdateExpression=f"SET {path} = a"),
+                     "ValidationException", NESTING_TOO_DEEP)
+    # list_append builds values too: a list at level 32 cannot hold members.
+    expect_error(lambda: dynamodb.update_item(
+        TableName=table, Key={"pk": k}, UpdateExpression=f"SET {path} = list_append(:one, :two)",
+        ExpressionAttributeValues={":one": {"L": []}, ":two": {"L": [{"S": "x"}]}}),
+        "ValidationException", NESTING_TOO_DEEP)
+    # A value just within the limit is still accepted: z at level 32 is a leaf.
+    dynamodb.update_item(TableName=table, Key={"pk": k}, UpdateExpression=f"SET {path} = :s",
+                         ExpressionAttributeValues={":s": {"S": "ok"}})
+    # Nothing unreadable was stored: every read path still serves the item.
+    item = dynamodb.get_item(TableName=table, Key={"pk": k}, ConsistentRead=True)["Item"]
+    leaf = item["a"]
+    for _ in range(30):
+        leaf = leaf["M"]["m"]
+    assert leaf["M"]["z"] == {"S": "ok"}
+    assert dynamodb.scan(TableName=table, Select="COUNT")["Count"] == 1
+    assert dynamodb.query(TableName=table, KeyConditionExpression="pk = :k",
+                          ExpressionAttributeValues={":k": k})["Count"] == 1
+    got = dynamodb.batch_get_item(RequestItems={table: {"Keys": [{"pk": k}]}})["Responses"][table]
+    assert len(got) == 1
+    rows = dynamodb.execute_statement(Statement=f'SELECT pk FROM "{table}"')["Items"]
+    assert rows == [{"pk": k}]
+    # A transaction that writes a too deep value cancels with a ValidationError
+    # reason carrying the same text (dynamodb-conformance, 30 of 33 regions).
+    err = expect_error(lambda: dynamodb.transact_write_items(TransactItems=[{"Update": {
+        "TableName": table, "Key": {"pk": k}, "UpdateExpression": f"SET {path} = a"}}]),
+        "TransactionCanceledException")
+    reasons = err.response["CancellationReasons"]
+    assert [r["Code"] for r in reasons] == ["ValidationError"]
+    assert reasons[0]["Message"] == NESTING_TOO_DEEP

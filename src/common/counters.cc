@@ -1,0 +1,24 @@
+#include "common/counters.h"
+
+#include <atomic>
+
+namespace fdyno::counters {
+namespace {
+
+std::array<std::atomic<uint64_t>, kCounterCount> g_values{};
+
+constexpr std::array<CounterInfo, kCounterCount> kInfo = {{
+    {"fdyno_undecodable_items_total",
+     "Times a stored item did not decode: skipped by a multi-item read or job, refused by a single-item read"},
+    {"fdyno_storage_full_writes_total", "Writes refused because the storage device was full"},
+}};
+
+}  // namespace
+
+void add(Counter c, uint64_t n) { g_values[static_cast<size_t>(c)].fetch_add(n, std::memory_order_relaxed); }
+
+uint64_t value(Counter c) { return g_values[static_cast<size_t>(c)].load(std::memory_order_relaxed); }
+
+const CounterInfo& info(Counter c) { return kInfo[static_cast<size_t>(c)]; }
+
+}  // namespace fdyno::counters
