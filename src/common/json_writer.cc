@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "common/utf8.h"
+
 namespace fdyno {
 
 void JsonWriter::beforeValue() {
@@ -112,7 +114,22 @@ void JsonWriter::appendEscaped(std::string& out, std::string_view s) {
   size_t start = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+    if (c >= 0x80) {
+      // Every response must be valid UTF-8 (clients decode it strictly):
+      // well-formed sequences pass through, anything else becomes U+FFFD.
+      // Item strings were validated when parsed; this is for messages that
+      // quote raw input (headers, expression and statement text).
+      size_t n = utf8SequenceLength(s, i);
+      if (n != 0) {
+        i += n - 1;
+        continue;
+      }
+      out.append(s.data() + start, i - start);
+      out.append(kUtf8Replacement);
+      start = i + 1;
+      continue;
+    }
     out.append(s.data() + start, i - start);
     start = i + 1;
     switch (c) {

@@ -5,7 +5,9 @@
 // - The caller is responsible for well-formed nesting (beginObject/endObject,
 //   key before each object member). Commas are inserted automatically.
 // - Strings are escaped per RFC 8259; non-ASCII UTF-8 passes through as is
-//   (DynamoDB does the same), control characters become \u00XX.
+//   (DynamoDB does the same), control characters become \u00XX, and bytes
+//   that are not well-formed UTF-8 become U+FFFD, so the output is always
+//   valid UTF-8 whatever a message quotes.
 // - Not thread-safe; one writer per response.
 #pragma once
 

@@ -1,5 +1,7 @@
 #include "expr/lexer.h"
 
+#include "common/utf8.h"
+
 #include <cctype>
 
 #include "expr/ast.h"
@@ -13,10 +15,11 @@ bool isWordChar(char c) { return isAlpha(c) || isDigit(c) || c == '_'; }
 bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Length of the UTF-8 code point starting at s[i] (1 for invalid bytes).
+// A character the grammar does not know becomes one kInvalid token of the
+// whole character, so messages quote it whole (never a lone byte of it).
 size_t codePointLength(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-  return i + n <= s.size() ? n : 1;
+  size_t n = utf8SequenceLength(s, i);
+  return n == 0 ? 1 : n;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "partiql/lexer.h"
 
+#include "common/utf8.h"
+
 #include <cctype>
 
 namespace fdyno::partiql {
@@ -117,8 +119,12 @@ Result<std::vector<Token>> tokenize(std::string_view text) {
         else if (n == '>') push(Tok::kSetClose, start, 2);
         else push(Tok::kGt, start, 1);
         break;
-      default:
-        return syntaxError(std::string("Unexpected character '") + c + "'");
+      default: {
+        // Quote the whole character: a lone byte of a multi-byte one would
+        // make the message (and so the response) invalid UTF-8.
+        size_t n = utf8SequenceLength(text, i);
+        return syntaxError("Unexpected character '" + std::string(text.substr(i, n == 0 ? 1 : n)) + "'");
+      }
     }
   }
   out.push_back(Token{Tok::kEnd, "", text.size()});

@@ -2,9 +2,11 @@
 # against a real server through boto3 (behaviour from the AWS PartiQL
 # reference: ql-reference.select/insert/update/delete and the three API
 # references).
+import json
+
 import pytest
 
-from conftest import expect_error, unique_name
+from conftest import expect_error, raw_request, unique_name
 
 SYNTAX = "Statement wasn't well formed, can't be processed: "
 
@@ -252,3 +254,16 @@ def test_execute_transaction_reads_and_validation(dynamodb, hash_table):
         {"Statement": f"DELETE FROM \"{hash_table}\" WHERE pk = '{a}'"},
     ]), "ValidationException", "Transactions must contain either all reads or all writes")
     expect_error(lambda: dynamodb.execute_transaction(TransactStatements=[]), "ValidationException")
+
+
+def test_error_quoting_a_non_ascii_character_is_valid_utf8(server, dynamodb, hash_table):
+    """Issue 8, defect 5: the lexer quoted one byte of 'é' and boto3 raised
+    UnicodeDecodeError instead of the ValidationException. The raw body must
+    be valid UTF-8 JSON, and boto3 must see the error."""
+    expect_error(lambda: dynamodb.execute_statement(Statement=f'SELECT * FROM "{hash_table}" WHERE é = 1'),
+                 "ValidationException", contains="Unexpected character 'é'")
+    r = raw_request(server, {"Statement": f'SELECT * FROM "{hash_table}" WHERE é€😀 = 1'},
+                    target="ExecuteStatement")
+    assert r.status == 400
+    text = r.body.decode("utf-8")  # raises if not UTF-8
+    assert "Unexpected character 'é'" in json.loads(text)["message"]

@@ -31,6 +31,16 @@ TEST(PartiqlLexer, Errors) {
   auto r = tokenize("a ! b");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "Statement wasn't well formed, can't be processed: Unexpected character '!'");
+  // A multi-byte character is quoted whole, never one of its bytes (issue 8,
+  // defect 5: "'\xc3'" made the response invalid UTF-8).
+  auto e = tokenize("SELECT * FROM tbl WHERE \xc3\xa9 = 1");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().message(),
+            "Statement wasn't well formed, can't be processed: Unexpected character '\xc3\xa9'");
+  auto emoji = tokenize("\xf0\x9f\x98\x80");
+  ASSERT_FALSE(emoji.ok());
+  EXPECT_EQ(emoji.status().message(),
+            "Statement wasn't well formed, can't be processed: Unexpected character '\xf0\x9f\x98\x80'");
 }
 
 }  // namespace
