@@ -20,8 +20,10 @@
 //   missing/non-"AWS4-" header -> MissingAuthenticationTokenException;
 //   malformed key=value pairs, missing parameters or date ->
 //   IncompleteSignatureException; date format -> IncompleteSignatureException;
-//   expiry/future -> InvalidSignatureException; Host not signed ->
-//   InvalidSignatureException; algorithm, Credential element count ->
+//   expiry/future -> InvalidSignatureException; Host not signed, or an
+//   X-Amz-Target header present but not signed (kVerify only: the operation
+//   must be covered by the signature) -> InvalidSignatureException;
+//   algorithm, Credential element count ->
 //   IncompleteSignatureException; Credential scope -> InvalidSignatureException;
 //   unknown key -> UnrecognizedClientException; signature -> InvalidSignatureException.
 // - X-Amz-Security-Token (temporary credentials) is ignored: keys come only

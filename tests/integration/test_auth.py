@@ -186,3 +186,32 @@ def test_wrong_service_in_credential_scope(verify_server):
     err = __import__("json").loads(body)
     assert err["__type"] == "com.amazon.coral.service#InvalidSignatureException"
     assert "Credential should be scoped to correct service: 'dynamodb'." in err["message"], err
+
+
+def test_unsigned_target_cannot_be_swapped(verify_server):
+    """Issue 8, defect 6: with SignedHeaders covering only host (and the date),
+    the X-Amz-Target of a captured GetItem could be changed to DeleteItem and
+    the request still verified. X-Amz-Target must be signed."""
+    c = client_for(verify_server, AK, SECRET)
+    name = unique_name("auth")
+    c.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                   KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                   AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+    c.put_item(TableName=name, Item={"pk": {"S": "victim"}})
+    body = ('{"TableName":"%s","Key":{"pk":{"S":"victim"}}}' % name).encode()
+    req = AWSRequest(method="POST", url=verify_server.url, data=body,
+                     headers={"Host": f"127.0.0.1:{verify_server.port}"})
+    SigV4Auth(Credentials(AK, SECRET), "dynamodb", REGION).add_auth(req)
+    headers = dict(req.headers.items())
+    assert "x-amz-target" not in headers["Authorization"]
+    headers["X-Amz-Target"] = "DynamoDB_20120810.DeleteItem"
+    headers["Content-Type"] = JSON_CONTENT_TYPE
+    conn = http.client.HTTPConnection("127.0.0.1", verify_server.port, timeout=10)
+    conn.request("POST", "/", body=body, headers=headers)
+    resp = conn.getresponse()
+    out = resp.read()
+    conn.close()
+    assert resp.status == 400, out
+    assert b"InvalidSignatureException" in out
+    assert b"'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization." in out
+    assert c.get_item(TableName=name, Key={"pk": {"S": "victim"}}).get("Item") == {"pk": {"S": "victim"}}

@@ -197,6 +197,32 @@ TEST(AuthenticatorTest, HostMustBeSigned) {
                 "'Host' must be a 'SignedHeader' in the AWS Authorization.");
 }
 
+// Issue 8, defect 6: a request signed over `host` alone was accepted, so the
+// X-Amz-Target of a captured GetItem could be rewritten to DeleteItem.
+TEST(AuthenticatorTest, TargetMustBeSignedWhenPresent) {
+  SignedRequest r;
+  r.body = R"({"TableName":"t","Key":{"p":{"S":"x"}}})";
+  r.target = "DynamoDB_20120810.GetItem";
+  std::vector<Header> headers{{"Host", "localhost:8000"},
+                              {"X-Amz-Date", r.amz_date},
+                              {"X-Amz-Target", r.target}};
+  std::vector<std::string_view> host_only{"host", "x-amz-date"};
+  SignInput in{kKey, kSecret, "us-east-1", "dynamodb", r.amz_date, {"POST", "/", "", headers, host_only,
+                                                                    sha256Hex(r.body)}};
+  std::string authorization = authorizationHeader(in);  // Header holds views
+  headers.push_back({"Authorization", authorization});
+  headers[2].value = "DynamoDB_20120810.DeleteItem";  // the attacker's edit
+  expectFailure(verifier()->verify(AuthRequest{"POST", "/", "", headers, r.body, {}}, at(kNow)),
+                kInvalidSignatureType, "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+  // Signed (any case in the list is the same header), it is accepted.
+  SignedRequest ok;
+  ok.sign();
+  EXPECT_FALSE(verifier()->verify(ok.request(), at(kNow)).has_value());
+  // Open mode checks no signatures at all, as DynamoDB Local.
+  auto open = Authenticator::fromKeys(AuthMode::kOpen, {});
+  EXPECT_FALSE(open->verify(AuthRequest{"POST", "/", "", headers, r.body, {}}, at(kNow)).has_value());
+}
+
 TEST(AuthenticatorTest, AlgorithmAndCredentialShape) {
   std::vector<Header> h{{"Authorization", "AWS4-HMAC-SHA25 Credential=a/b/c/d/e, SignedHeaders=host, Signature=1"},
                         {"X-Amz-Date", "20150830T123600Z"}};
