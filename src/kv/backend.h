@@ -71,8 +71,15 @@ class Backend {
   // durable per `sync`, then publishes `last_version`. `oldest_read_version`
   // is a lower bound on every open view's version: MVCC history below it may
   // be discarded.
+  // On failure nothing of the group is applied.
   [[nodiscard]] virtual Status applyGroup(std::span<const Mutation> mutations, uint64_t last_version,
                                           bool sync, uint64_t oldest_read_version) = 0;
+  // After a failed applyGroup: publishes `last_version` with the data as it
+  // was, so the failed group's versions read as empty commits. (The conflict
+  // log already holds the failed group's writes; until a later version is
+  // published, every retry of a transaction that read one of those keys
+  // would conflict with a write that never happened.)
+  virtual void publishUnchanged(uint64_t last_version) = 0;
   [[nodiscard]] virtual Status flush() = 0;
   virtual std::string describe() const = 0;
 };

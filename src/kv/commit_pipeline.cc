@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 
+#include "common/counters.h"
 #include "kv/key_encoding.h"
 
 namespace fdyno::kv {
@@ -177,6 +178,10 @@ void CommitPipeline::processGroup(const std::vector<CommitRequest*>& group) {
     failure = backend_.applyGroup(writer.mutations(), next, sync_, oldest);
   }
   if (!failure.ok()) {
+    if (!accepted.empty()) backend_.publishUnchanged(next);
+    if (failure.code() == StatusCode::kNoSpace) {
+      counters::add(counters::Counter::kStorageFullWrites, accepted.size());
+    }
     for (CommitRequest* r : accepted) r->status = failure;
   }
 }

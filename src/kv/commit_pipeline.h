@@ -16,8 +16,11 @@
 //
 // Thread safety: commit() is safe from any number of threads. The tracker and
 // version counter are touched only by the current leader.
-// Errors: kConflict (validation failed), kIOError/kCorruption from the
-// backend (every request of the failed group gets it), kBusy after close().
+// Errors: kConflict (validation failed), kIOError/kCorruption/kNoSpace from
+// the backend (every request of the failed group gets it; nothing of the
+// group is applied and its versions are published as empty commits, see
+// Backend::publishUnchanged), kBusy after close(). Writes refused for a full
+// disk are counted in counters::kStorageFullWrites.
 #pragma once
 
 #include <condition_variable>

@@ -38,8 +38,11 @@
 //   the store's DurabilityMode (kSync: survives a machine crash).
 // - Thread safety: a Store is safe to use from many threads at once. A
 //   Transaction belongs to one thread at a time.
-// - Errors: kConflict (retry), kIOError (backend failed), kBusy (store closing),
-//   kInvalidArgument (e.g. empty key), kCorruption.
+// - Errors: kConflict (retry), kIOError (backend failed), kNoSpace (the
+//   storage is full: nothing was written; commits succeed again once space is
+//   freed, with no restart), kBusy (store closing), kInvalidArgument (e.g.
+//   empty key), kCorruption. A failed commit has no effect; reads keep
+//   working while commits fail.
 #pragma once
 
 #include <cstdint>

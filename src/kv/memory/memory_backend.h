@@ -37,6 +37,9 @@ class MemoryBackend final : public Backend {
   Result<std::optional<std::string>> readLatest(std::string_view key) override;
   Status applyGroup(std::span<const Mutation> mutations, uint64_t last_version, bool sync,
                     uint64_t oldest_read_version) override;
+  void publishUnchanged(uint64_t last_version) override {
+    published_.store(last_version, std::memory_order_release);
+  }
   Status flush() override { return Status::OK(); }
   std::string describe() const override { return "memory (volatile; data is lost on exit)"; }
 

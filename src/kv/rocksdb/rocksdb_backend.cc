@@ -1,20 +1,35 @@
 #include "kv/rocksdb/rocksdb_backend.h"
 
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 #include <system_error>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include "common/log.h"
 #include "kv/key_encoding.h"
 
 namespace fdyno::kv {
 namespace {
+
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 
 class RocksDbCursor final : public ReadCursor {
  public:
@@ -82,9 +97,56 @@ class RocksDbView final : public ReadView {
   std::shared_ptr<const PublishedSnapshot> snap_;
 };
 
+// RocksDB's own log goes to fdyno's log, warnings and errors only. Without
+// this RocksDB writes a LOG file in the data directory, and the Debian build
+// of the library has assertions on: once a LOG write failed on a full disk,
+// the next LOG line aborted the process (at start-up too), which is how a
+// full disk used to kill the server (issue 8, defect 3).
+class ForwardingLogger final : public rocksdb::Logger {
+ public:
+  ForwardingLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap); }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel() || level == rocksdb::InfoLogLevel::HEADER_LEVEL) return;
+    // A failing disk can make RocksDB repeat itself: one line a second.
+    const int64_t now = nowMs();
+    int64_t prev = last_ms_.load(std::memory_order_relaxed);
+    if (now - prev < 1000 || !last_ms_.compare_exchange_strong(prev, now, std::memory_order_relaxed)) return;
+    char buf[1024];
+    int n = std::vsnprintf(buf, sizeof buf, format, ap);
+    if (n < 0) return;
+    std::string_view text(buf, std::min(static_cast<size_t>(n), sizeof buf - 1));
+    std::string line = "rocksdb: " + std::string(text);
+    if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) {
+      log::error(line);
+    } else {
+      log::warn(line);
+    }
+  }
+
+ private:
+  std::atomic<int64_t> last_ms_{INT64_MIN / 2};
+};
+
+// RocksDB's automatic recovery from a full disk waits until a whole
+// memtable's worth (64 MB) is free and polls every 5 s: a small volume
+// would never recover, and a manual Resume() is refused meanwhile. fdyno
+// resumes itself instead (RocksDbBackend::resumeAfterFailure).
+class ManualRecovery final : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status, bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
+
 rocksdb::Options makeOptions() {
   rocksdb::Options options;
   options.create_if_missing = true;
+  options.info_log = std::make_shared<ForwardingLogger>();
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  options.listeners.push_back(std::make_shared<ManualRecovery>());
   // Two cores on the target machines: one flush plus one compaction thread.
   options.max_background_jobs = 2;
   options.bytes_per_sync = 1 << 20;
@@ -134,6 +196,7 @@ Status fromRocksDb(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return Status::OK();
   std::string msg = "rocksdb " + std::string(context) + ": " + s.ToString();
   if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsNoSpace()) return Status::NoSpace(msg);
   if (s.IsShutdownInProgress()) return Status::Busy(msg);
   return Status::IOError(msg);
 }
@@ -144,6 +207,9 @@ Result<std::unique_ptr<RocksDbBackend>> RocksDbBackend::open(const std::string& 
   if (ec) return Status::IOError("cannot create data directory " + dir + ": " + ec.message());
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(makeOptions(), dir, &raw);
+  if (s.IsNoSpace()) {
+    return Status::NoSpace("cannot open " + dir + ": the storage is out of space (free some space and start again)");
+  }
   if (!s.ok()) return fromRocksDb(s, "open " + dir);
   std::unique_ptr<rocksdb::DB> db(raw);
   std::string stored;
@@ -228,11 +294,52 @@ Status RocksDbBackend::applyGroup(std::span<const Mutation> mutations, uint64_t 
   appendBigEndian64(&version, last_version);
   rocksdb::Status s = batch.Put(rocksdb::Slice(kCommitVersionKey.data(), kCommitVersionKey.size()), version);
   if (!s.ok()) return fromRocksDb(s, "build write batch");
+  if (failed_) FDYNO_RETURN_IF_ERROR(resumeAfterFailure());
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   s = db_->Write(wo, &batch);
-  if (!s.ok()) return fromRocksDb(s, "write");
+  if (!s.ok()) {
+    // The batch was not applied (RocksDB writes the WAL first and applies a
+    // batch only once it is logged). RocksDB now refuses every write until
+    // resumed: remember it, and try again later (resumeAfterFailure).
+    Status st = fromRocksDb(s, "write");
+    if (!failed_) {
+      failed_ = true;
+      last_resume_ms_ = nowMs();
+      log::error(st.code() == StatusCode::kNoSpace
+                     ? "storage: " + dir_ + " is out of space; writes are refused until space is freed (" +
+                           st.message() + ")"
+                     : "storage: write failed, writes are refused until the store recovers (" + st.message() + ")");
+    }
+    return st;
+  }
   publish(last_version);
+  return Status::OK();
+}
+
+Status RocksDbBackend::resumeAfterFailure() {
+  // At most one attempt per interval: a resume flushes the memtables, which
+  // is wasted work (and log noise) while the disk is still full.
+  const int64_t now = nowMs();
+  if (now - last_resume_ms_ < kResumeIntervalMs) {
+    return Status::NoSpace("storage is out of space (waiting for free space)");
+  }
+  last_resume_ms_ = now;
+  // Resuming flushes the memtables to a new table file first (compressed,
+  // so its size is not known before): try once a little space is free; a
+  // flush that does not fit fails cleanly and is tried again later.
+  struct statvfs fs {};
+  if (::statvfs(dir_.c_str(), &fs) == 0 &&
+      static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize < kResumeMinFreeBytes) {
+    return Status::NoSpace("storage is out of space");
+  }
+  // RocksDB may be resuming on its own (it retries a failed WAL write every
+  // second): then Resume() is Busy, and OK once that recovery has succeeded.
+  rocksdb::Status rs = db_->Resume();
+  if (rs.IsBusy()) return Status::NoSpace("storage is recovering from a failed write");
+  if (!rs.ok()) return fromRocksDb(rs, "resume after a failed write");
+  failed_ = false;
+  log::warn("storage: " + dir_ + " accepts writes again");
   return Status::OK();
 }
 

@@ -15,8 +15,18 @@
 //   written to the OS, survives a process kill but not a machine crash).
 // - Thread safety: as Backend (backend.h). Every view must be destroyed before
 //   the backend (its snapshot is released against the open DB).
-// - Errors: RocksDB failures map to kIOError (kCorruption for corruption),
-//   carrying RocksDB's message.
+// - Errors: RocksDB failures map to kIOError (kCorruption for corruption,
+//   kNoSpace for a full disk), carrying RocksDB's message.
+// - Failed writes: a write RocksDB could not log is not applied, and RocksDB
+//   then refuses writes (a "background error") until resumed. The backend
+//   answers writes with kNoSpace meanwhile and, at most every
+//   kResumeIntervalMs and only with kResumeMinFreeBytes free, asks RocksDB
+//   to resume (which flushes the memtables first) (RocksDB's own automatic
+//   recovery is turned off: it waits for 64 MB free, polling every 5 s):
+//   writes succeed again once space is freed, without a restart.
+//   Reads are served throughout.
+// - RocksDB's own log is forwarded to fdyno's (warnings and errors); no LOG
+//   file is written.
 #pragma once
 
 #include <memory>
@@ -55,12 +65,18 @@ class RocksDbBackend final : public Backend {
   Result<std::optional<std::string>> readLatest(std::string_view key) override;
   Status applyGroup(std::span<const Mutation> mutations, uint64_t last_version, bool sync,
                     uint64_t oldest_read_version) override;
+  void publishUnchanged(uint64_t last_version) override { publish(last_version); }
   Status flush() override;
   std::string describe() const override { return "rocksdb at " + dir_; }
 
  private:
   RocksDbBackend(std::string dir, std::unique_ptr<rocksdb::DB> db, uint64_t version);
   void publish(uint64_t version);
+  // After a failed write: OK once RocksDB accepts writes again.
+  [[nodiscard]] Status resumeAfterFailure();
+
+  static constexpr int64_t kResumeIntervalMs = 500;
+  static constexpr uint64_t kResumeMinFreeBytes = 1 << 20;
 
   std::string dir_;
   std::unique_ptr<rocksdb::DB> db_;
@@ -68,6 +84,9 @@ class RocksDbBackend final : public Backend {
   // section is one shared_ptr copy.
   mutable std::mutex published_mu_;
   std::shared_ptr<const PublishedSnapshot> published_;
+  // Leader only (applyGroup): a write failed and RocksDB was not resumed yet.
+  bool failed_ = false;
+  int64_t last_resume_ms_ = 0;
 };
 
 // Maps a RocksDB status to ours (OK stays OK).
