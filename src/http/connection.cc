@@ -4,6 +4,8 @@
 #include <malloc.h>
 #endif
 
+#include <algorithm>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/read_size.hpp>
@@ -159,12 +161,12 @@ void Connection::onStop() {
       stream_.cancel();
       return;
     }
-  } else if (state_ != State::kReading) {
-    // Handling or writing: respond() answers with "Connection: close"
-    // unless more requests are already here. Closing: nearly done.
-    return;
+  } else if (state_ == State::kClosing) {
+    return;  // draining after a refusal: bounded by its own timeout
   }
-  // A request is arriving: give it the grace period, then close.
+  // Reading: the request gets the grace period. Handling or writing:
+  // respond() answers with "Connection: close" unless more requests are
+  // already here; the grace period bounds those and the writes.
   armGrace();
 }
 
@@ -173,7 +175,8 @@ void Connection::armGrace() {
   grace_timer_.emplace(stream_.get_executor());
   grace_timer_->expires_at(grace_end_);
   grace_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (!ec && (self->state_ == State::kIdle || self->state_ == State::kReading)) self->stream_.cancel();
+    // A handler still running is left to finish (respond() then closes).
+    if (!ec && self->state_ != State::kHandling && self->state_ != State::kClosing) self->stream_.cancel();
   });
 }
 
@@ -305,7 +308,14 @@ void Connection::respond() {
 void Connection::write(bool close_after) {
   if (close_after) res_.keep_alive(false);
   state_ = State::kWriting;
-  stream_.expires_after(kWriteTimeout);
+  if (stopping_) {
+    // Shutting down: until the end of the grace period, or 1 s for an
+    // answer that was ready only after it.
+    const auto now = std::chrono::steady_clock::now();
+    stream_.expires_at(std::min(now + kWriteTimeout, std::max(grace_end_, now + std::chrono::seconds(1))));
+  } else {
+    stream_.expires_after(kWriteTimeout);
+  }
   bhttp::async_write(stream_, res_,
                      beast::bind_front_handler(&Connection::onWrite, shared_from_this(), close_after));
 }
@@ -333,7 +343,9 @@ bool Connection::releaseLargeBuffers() {
   released |= releaseIfLarge(scratch_.compressed);
   // The response body is not reused (begin() starts a fresh response).
   released |= releaseIfLarge(res_.body());
-  if (buffer_.capacity() > kKeptBufferBytes) {
+  // Only when empty: with pipelined bytes still in it, shrinking would just
+  // reallocate on every response.
+  if (buffer_.size() == 0 && buffer_.capacity() > kKeptBufferBytes) {
     buffer_.shrink_to_fit();
     released = true;
   }

@@ -22,6 +22,8 @@
 //   answering while more request bytes are waiting (pipelined requests), and
 //   its last response carries "Connection: close". A request only partly
 //   received gets kShutdownGrace to complete; then the connection closes.
+//   Writes end with the grace period too (or 1 s after an answer that was
+//   ready later); a handler that is running is never interrupted.
 // - Oversized bodies are refused from the header (Content-Length) or as soon
 //   as chunked data crosses the limit, without buffering them: HTTP 413, then
 //   a bounded drain of what the client is still sending so it reads the 413

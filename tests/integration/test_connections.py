@@ -124,25 +124,54 @@ REQUEST = (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-
            b"X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 2\r\n\r\n{}")
 
 
+def served_connections(srv, n):
+    """n keep-alive connections, each proven served. (The server frees the
+    slot of start()'s health check once it has seen that connection close,
+    which may take a moment: retry until then.)"""
+    held = []
+    deadline = time.monotonic() + 5
+    while len(held) < n:
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+        s.sendall(REQUEST)
+        status, headers, _ = parse_response(s.recv(65536))
+        if status == 503 and time.monotonic() < deadline:
+            s.close()
+            time.sleep(0.05)
+            continue
+        assert status == 200
+        assert headers.get("connection", "").lower() != "close"
+        held.append(s)
+    return held
+
+
+def refused(srv):
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+    try:
+        s.sendall(REQUEST)
+        return parse_response(read_until_close(s))[0] == 503
+    finally:
+        s.close()
+
+
+def test_max_connections_from_config_file_and_env(tmp_path):
+    # TOML says 1, the environment 2: the environment wins.
+    cfg = tmp_path / "fdyno.toml"
+    cfg.write_text("max_connections = 1\nidle_timeout_seconds = 30\n")
+    srv = FdynoServer(["--in-memory", "--config", str(cfg)], env={"FDYNO_MAX_CONNECTIONS": "2"},
+                      log_dir=tmp_path).start()
+    try:
+        held = served_connections(srv, 2)
+        assert refused(srv)
+        for s in held:
+            s.close()
+    finally:
+        assert srv.stop() == 0, srv.log_text()
+
+
 def test_max_connections_refuses_politely_and_recovers(tmp_path):
     srv = FdynoServer(["--in-memory", "--max-connections", "3"], log_dir=tmp_path).start()
     try:
-        # Three keep-alive connections, each proven served. (The server
-        # frees the slot of start()'s health check once it has seen that
-        # connection close, which may take a moment: retry until then.)
-        held = []
-        deadline = time.monotonic() + 5
-        while len(held) < 3:
-            s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
-            s.sendall(REQUEST)
-            status, headers, _ = parse_response(s.recv(65536))
-            if status == 503 and time.monotonic() < deadline:
-                s.close()
-                time.sleep(0.05)
-                continue
-            assert status == 200
-            assert headers.get("connection", "").lower() != "close"
-            held.append(s)
+        held = served_connections(srv, 3)
         # The fourth: 503, a DynamoDB-shaped JSON error, Connection: close.
         extra = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
         extra.sendall(REQUEST)
