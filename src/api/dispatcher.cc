@@ -36,6 +36,11 @@ constexpr std::string_view kKnownOperations[] = {
     "UpdateTableReplicaAutoScaling", "UpdateTimeToLive",
 };
 
+// Body bytes a thread's parser may stay sized for between requests: 64 KB
+// of capacity is about 1 MB of buffers, so 66 threads pin at most ~66 MB,
+// while the common requests (GetItem, PutItem of a few KB) never reallocate.
+constexpr size_t kKeptParserCapacity = 64 * 1024;
+
 }  // namespace
 
 struct Dispatcher::Impl {
@@ -85,8 +90,19 @@ ApiResponse Dispatcher::handle(std::string_view operation, std::string_view body
       throw ApiError::unknownOperation();
     }
     // One parser per thread: it keeps its buffers between requests, so the
-    // hot path does not allocate for parsing.
+    // hot path does not allocate for parsing. But a parser grows to the
+    // largest body it has seen, at about 15 bytes of buffers per body byte
+    // (padded copy, tape, string buffer, structural indexes), and there are
+    // up to 66 threads: a burst of 15 MB requests left gigabytes pinned
+    // (issue 8). So a parser grown past kKeptParserCapacity is dropped when
+    // the request ends (its doc and the views into it are dead by then);
+    // the next large body pays one allocation, small ones none.
     thread_local simdjson::dom::parser parser;
+    struct DropOversizedParser {
+      ~DropOversizedParser() {
+        if (parser.capacity() > kKeptParserCapacity) parser = simdjson::dom::parser{};
+      }
+    } drop_oversized_parser;
     simdjson::dom::element doc;
     if (parser.parse(body.data(), body.size(), /*realloc_if_needed=*/true).get(doc) != simdjson::SUCCESS) {
       // DynamoDB answers a body that is not JSON (or is empty) with a bare

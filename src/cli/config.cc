@@ -3,7 +3,9 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
+#include <string>
 
 namespace fdyno::cli {
 
@@ -21,6 +23,9 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& l) {
   if (l.region) cfg.region = *l.region;
   if (l.account_id) cfg.account_id = *l.account_id;
   if (l.ttl_interval_ms) cfg.ttl_interval_ms = *l.ttl_interval_ms;
+  if (l.max_connections) cfg.max_connections = *l.max_connections;
+  if (l.idle_timeout_seconds) cfg.idle_timeout_seconds = *l.idle_timeout_seconds;
+  if (l.request_timeout_seconds) cfg.request_timeout_seconds = *l.request_timeout_seconds;
 }
 
 namespace {
@@ -72,12 +77,18 @@ bool layerFromEnv(ConfigLayer* out, std::string* error) {
     if (!parseInt(*v, &n)) { *error = "FDYNO_WRITE_THREADS: expected a number, got '" + *v + "'"; return false; }
     out->write_threads = n;
   }
-  if (auto v = get("FDYNO_TTL_INTERVAL_MS")) {
+  auto number = [&](const char* name, std::optional<int>& dst) {
+    auto v = get(name);
+    if (!v) return true;
     int n;
-    if (!parseInt(*v, &n)) { *error = "FDYNO_TTL_INTERVAL_MS: expected a number, got '" + *v + "'"; return false; }
-    out->ttl_interval_ms = n;
-  }
-  return true;
+    if (!parseInt(*v, &n)) { *error = std::string(name) + ": expected a number, got '" + *v + "'"; return false; }
+    dst = n;
+    return true;
+  };
+  return number("FDYNO_TTL_INTERVAL_MS", out->ttl_interval_ms) &&
+         number("FDYNO_MAX_CONNECTIONS", out->max_connections) &&
+         number("FDYNO_IDLE_TIMEOUT_SECONDS", out->idle_timeout_seconds) &&
+         number("FDYNO_REQUEST_TIMEOUT_SECONDS", out->request_timeout_seconds);
 }
 
 bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error) {
@@ -115,8 +126,15 @@ bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error
     else if (key == "threads" || key == "write_threads") {
       if (auto v = node.value<int64_t>()) (key == "threads" ? out->threads : out->write_threads) = static_cast<int>(*v);
       else { *error = "config file " + path + ": '" + key + "' must be an integer"; ok = false; }
-    } else if (key == "ttl_interval_ms") {
-      if (auto v = node.value<int64_t>()) out->ttl_interval_ms = static_cast<int>(*v);
+    } else if (key == "ttl_interval_ms" || key == "max_connections" || key == "idle_timeout_seconds" ||
+               key == "request_timeout_seconds") {
+      std::optional<int>& dst = key == "ttl_interval_ms"        ? out->ttl_interval_ms
+                                : key == "max_connections"      ? out->max_connections
+                                : key == "idle_timeout_seconds" ? out->idle_timeout_seconds
+                                                                : out->request_timeout_seconds;
+      // Range-checked here so a huge value cannot wrap into a valid one.
+      auto v = node.value<int64_t>();
+      if (v && *v >= INT32_MIN && *v <= INT32_MAX) dst = static_cast<int>(*v);
       else { *error = "config file " + path + ": '" + key + "' must be an integer"; ok = false; }
     } else {
       *error = "config file " + path + ": unknown setting '" + key + "'";
@@ -166,6 +184,19 @@ bool finalize(ServeConfig& cfg, std::string* error) {
   }
   if (cfg.ttl_interval_ms < 0) {
     *error = "--ttl-interval-ms: expected 0 (no background expiry) or more";
+    return false;
+  }
+  if (cfg.max_connections < 0 || cfg.max_connections > kMaxConnectionsSetting) {
+    *error = "--max-connections: expected 0 (derived from the descriptor limit) to " +
+             std::to_string(kMaxConnectionsSetting);
+    return false;
+  }
+  if (cfg.idle_timeout_seconds < 1 || cfg.idle_timeout_seconds > kMaxTimeoutSeconds) {
+    *error = "--idle-timeout-seconds: expected 1 to " + std::to_string(kMaxTimeoutSeconds);
+    return false;
+  }
+  if (cfg.request_timeout_seconds < 1 || cfg.request_timeout_seconds > kMaxTimeoutSeconds) {
+    *error = "--request-timeout-seconds: expected 1 to " + std::to_string(kMaxTimeoutSeconds);
     return false;
   }
   bool loopback = isLoopbackHost(host);

@@ -26,6 +26,9 @@ struct ServeConfig {
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
   int ttl_interval_ms = 5000;      // TTL sweeper pass interval; 0 = no background expiry
+  int max_connections = 0;         // connections served at once; 0 = from RLIMIT_NOFILE
+  int idle_timeout_seconds = 60;   // keep-alive connection without a request
+  int request_timeout_seconds = 60;  // first byte of a request to its last
 };
 
 // One layer of settings: only the fields it sets are present.
@@ -33,7 +36,8 @@ struct ConfigLayer {
   std::optional<std::string> listen, data_dir, auth, credentials, log_level, durability, region,
       account_id;
   std::optional<bool> in_memory, allow_open_remote;
-  std::optional<int> threads, write_threads, ttl_interval_ms;
+  std::optional<int> threads, write_threads, ttl_interval_ms, max_connections, idle_timeout_seconds,
+      request_timeout_seconds;
 };
 
 // Applies `layer` over `cfg` (set fields win).
@@ -42,14 +46,15 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& layer);
 // Reads FDYNO_LISTEN, FDYNO_DATA_DIR, FDYNO_IN_MEMORY, FDYNO_THREADS, FDYNO_WRITE_THREADS,
 // FDYNO_AUTH, FDYNO_CREDENTIALS, FDYNO_LOG_LEVEL, FDYNO_DURABILITY,
 // FDYNO_ALLOW_OPEN_REMOTE, FDYNO_REGION, FDYNO_ACCOUNT_ID,
-// FDYNO_TTL_INTERVAL_MS. False + *error on
-// a malformed value.
+// FDYNO_TTL_INTERVAL_MS, FDYNO_MAX_CONNECTIONS, FDYNO_IDLE_TIMEOUT_SECONDS,
+// FDYNO_REQUEST_TIMEOUT_SECONDS. False + *error on a malformed value.
 bool layerFromEnv(ConfigLayer* out, std::string* error);
 
 // Reads a TOML file whose top-level keys use the flag names with '_' or '-'
 // (listen, data_dir, in_memory, threads, write_threads, auth, credentials, log_level,
-// durability, allow_open_remote, region, account_id, ttl_interval_ms). False + *error on a
-// parse error or an unknown key.
+// durability, allow_open_remote, region, account_id, ttl_interval_ms, max_connections,
+// idle_timeout_seconds, request_timeout_seconds). False + *error on a parse error or an
+// unknown key.
 bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error);
 
 // Splits "HOST:PORT" (also "[::1]:PORT"). False if malformed.
@@ -57,6 +62,10 @@ bool splitHostPort(const std::string& s, std::string* host, uint16_t* port);
 
 // True for 127.0.0.0/8, ::1 and "localhost".
 bool isLoopbackHost(const std::string& host);
+
+// Bounds finalize() enforces (every setting is bounded input).
+inline constexpr int kMaxConnectionsSetting = 1'000'000;
+inline constexpr int kMaxTimeoutSeconds = 86'400;
 
 // Checks cross-field rules and resolves auth "" to "open" or "verify".
 // False + *error when the settings cannot be served.

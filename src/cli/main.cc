@@ -2,6 +2,7 @@
 //
 // Start-up is on the measured path (target: under 50 ms to a listening
 // socket), so nothing here does work proportional to the data.
+#include <malloc.h>
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -26,8 +27,21 @@
 namespace fdyno::cli {
 namespace {
 
+// Allocations at least this large get their own mapping, returned to the
+// system when freed.
+constexpr int kMmapThresholdBytes = 256 * 1024;
+
+// glibc raises its mmap threshold (up to 32 MB) each time a mapped block is
+// freed, so after the first large request every later large buffer (bodies,
+// parser buffers, responses) came from the per-thread arenas, which keep
+// freed memory: a burst of 15 MB requests left the server at gigabytes of
+// RSS for good (issue 8). Setting the threshold fixes it (and the trim
+// threshold) for the process. Requests below it reuse arena memory as before.
+void tuneMalloc() { mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes); }
+
 int runServe(ServeConfig cfg) {
   auto t0 = std::chrono::steady_clock::now();
+  tuneMalloc();
   std::string err;
   if (!finalize(cfg, &err)) {
     std::fprintf(stderr, "fdyno: %s\n", err.c_str());
@@ -84,6 +98,9 @@ int runServe(ServeConfig cfg) {
   hopts.threads = cfg.threads > 0 ? cfg.threads : static_cast<int>(std::thread::hardware_concurrency());
   if (hopts.threads <= 0) hopts.threads = 1;
   hopts.write_threads = cfg.write_threads;
+  hopts.max_connections = cfg.max_connections;
+  hopts.idle_timeout_seconds = cfg.idle_timeout_seconds;
+  hopts.request_timeout_seconds = cfg.request_timeout_seconds;
   http::Server server(
       hopts, [&dispatcher](std::string_view op, std::string_view body) { return dispatcher.handle(op, body); },
       authenticator.get());
@@ -134,7 +151,8 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve the DynamoDB API");
 
   std::string config_file, listen, data_dir, auth, credentials, log_level, durability, region, account;
-  int threads = 0, write_threads = -1, ttl_interval_ms = 0;
+  int threads = 0, write_threads = -1, ttl_interval_ms = 0, max_connections = 0, idle_timeout = 0,
+      request_timeout = 0;
   bool in_memory = false, allow_open_remote = false;
   auto* o_config = serve->add_option("--config", config_file, "TOML config file");
   auto* o_listen = serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8000)");
@@ -157,6 +175,17 @@ int main(int argc, char** argv) {
                                   "Milliseconds between Time to Live sweeps that delete expired items (default "
                                   "5000; 0 = never)")
                     ->check(CLI::NonNegativeNumber);
+  auto* o_max_conn = serve->add_option("--max-connections", max_connections,
+                                       "Client connections served at once; more are answered 503 and closed "
+                                       "(default: the open-files limit minus 64; 0 = that default)")
+                         ->check(CLI::Range(0, kMaxConnectionsSetting));
+  auto* o_idle = serve->add_option("--idle-timeout-seconds", idle_timeout,
+                                   "Close a keep-alive connection after this long without a request (default 60)")
+                     ->check(CLI::Range(1, kMaxTimeoutSeconds));
+  auto* o_req_timeout = serve->add_option("--request-timeout-seconds", request_timeout,
+                                          "Time a request may take to arrive, from its first byte to its last "
+                                          "(default 60)")
+                            ->check(CLI::Range(1, kMaxTimeoutSeconds));
   o_data->excludes(o_mem);
 
   CLI11_PARSE(app, argc, argv);
@@ -200,6 +229,9 @@ int main(int argc, char** argv) {
   if (o_region->count()) flags.region = region;
   if (o_account->count()) flags.account_id = account;
   if (o_ttl->count()) flags.ttl_interval_ms = ttl_interval_ms;
+  if (o_max_conn->count()) flags.max_connections = max_connections;
+  if (o_idle->count()) flags.idle_timeout_seconds = idle_timeout;
+  if (o_req_timeout->count()) flags.request_timeout_seconds = request_timeout;
   applyLayer(cfg, flags);
   return runServe(cfg);
 }

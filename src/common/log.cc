@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <string>
 
@@ -45,6 +46,31 @@ void write(Level l, std::string_view msg) {
   line += '\n';
   ssize_t r = ::write(2, line.data(), line.size());
   (void)r;
+}
+
+bool RateLimit::admit(std::chrono::steady_clock::time_point now, uint64_t* suppressed) {
+  const int64_t t = toNs(now.time_since_epoch());
+  int64_t last = last_ns_.load(std::memory_order_relaxed);
+  // One winner per interval: the thread whose compare-exchange moves the
+  // stamp forward writes the line; everyone else only counts.
+  if ((last == INT64_MIN || t - last >= interval_ns_) &&
+      last_ns_.compare_exchange_strong(last, t, std::memory_order_relaxed)) {
+    *suppressed = suppressed_.exchange(0, std::memory_order_relaxed);
+    return true;
+  }
+  suppressed_.fetch_add(1, std::memory_order_relaxed);
+  return false;
+}
+
+void write(Level l, RateLimit& limit, std::string_view msg) {
+  uint64_t suppressed = 0;
+  if (!limit.admit(&suppressed)) return;
+  if (suppressed == 0) return write(l, msg);
+  std::string line(msg);
+  line += " (";
+  line += std::to_string(suppressed);
+  line += suppressed == 1 ? " similar line suppressed)" : " similar lines suppressed)";
+  write(l, line);
 }
 
 }  // namespace fdyno::log

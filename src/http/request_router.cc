@@ -244,6 +244,23 @@ void RequestRouter::badRequest(Response& res) const {
   res.keep_alive(false);
 }
 
+void RequestRouter::unavailable(Response& res) const {
+  res = Response{};
+  res.version(11);
+  res.result(bhttp::status::service_unavailable);
+  // DynamoDB's 5xx shape; "ServiceUnavailable" is the code its
+  // documentation lists for HTTP 503.
+  res.body() = api::toResponse(api::ApiError(std::string(api::kDynamoDb) + "ServiceUnavailable",
+                                             "Too many open connections; retry later", 503))
+                   .body;
+  res.set(bhttp::field::content_type, kAmzJson);
+  Request empty;
+  RouterScratch unused;
+  finish(empty, res, unused, /*api=*/false);
+  res.keep_alive(false);
+  metrics_.record(Metrics::kUnknownOp, 503, std::chrono::nanoseconds(0));
+}
+
 bool headTooLarge(const bhttp::request_header<>& req) {
   // "METHOD SP target SP HTTP/1.1" (the CRLF is not counted).
   const size_t line = req.method_string().size() + 1 + req.target().size() + 9;

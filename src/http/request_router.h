@@ -120,6 +120,12 @@ class RequestRouter {
   // closed afterwards).
   void badRequest(Response& res) const;
 
+  // The answer on a connection accepted beyond the connection limit, sent
+  // before its request is read: HTTP 503 with a DynamoDB error body
+  // (__type ...#ServiceUnavailable, which SDKs retry), "Connection: close".
+  // Counted in the metrics as operation "unknown", status 503.
+  void unavailable(Response& res) const;
+
   Metrics& metrics() const { return metrics_; }
 
  private:

@@ -1,11 +1,16 @@
 #include "http/server.h"
 
+#include <sys/resource.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <algorithm>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,18 +24,43 @@ namespace fdyno::http {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+namespace {
+
+// accept() failures that mean "no resources now": the pending connection
+// stays in the backlog, so the listener stays readable and an immediate
+// retry fails the same way, for ever.
+bool outOfResources(const boost::system::error_code& ec) {
+  return ec == net::error::no_descriptors || ec == net::error::no_buffer_space || ec == net::error::no_memory ||
+         ec == boost::system::errc::too_many_files_open_in_system;
+}
+
+}  // namespace
+
+int defaultMaxConnections() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return kMaxDefaultConnections;
+  const long long n = static_cast<long long>(rl.rlim_cur) - kReservedDescriptors;
+  return static_cast<int>(std::clamp<long long>(n, kMinDefaultConnections, kMaxDefaultConnections));
+}
+
 struct Server::Impl {
   Impl(ServerOptions o, RequestHandler handler, auth::Authenticator* auth)
       : opts(std::move(o)),
         threads(opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency())),
+        max_connections(static_cast<size_t>(opts.max_connections > 0 ? opts.max_connections
+                                                                     : defaultMaxConnections())),
         ioc(std::make_unique<net::io_context>(static_cast<int>(threads))),
         router(opts, std::move(handler), auth, metrics),
-        ctx{router, registry, opts.max_body_bytes, std::chrono::seconds(opts.idle_timeout_seconds)},
-        acceptor(net::make_strand(*ioc)) {
+        ctx{router, registry, opts.max_body_bytes, std::chrono::seconds(opts.idle_timeout_seconds),
+            std::chrono::seconds(opts.request_timeout_seconds)},
+        acceptor(net::make_strand(*ioc)),
+        accept_pause(acceptor->get_executor()) {
     if (opts.write_threads > 0) {
       write_pool.emplace(static_cast<size_t>(opts.write_threads));
       ctx.write_pool = &*write_pool;
     }
+    trimmer.emplace(*ioc, ctx.write_pool);
+    ctx.trimmer = &*trimmer;
   }
 
   ~Impl() {
@@ -42,33 +72,68 @@ struct Server::Impl {
     // only when every offloaded handler has posted its answer back).
     work.reset();
     write_pool.reset();
+    trimmer.reset();  // after the pool (a queued trim uses it), before the io_context (its timer)
+    accept_pause.reset();
     acceptor.reset();
     ioc.reset();
   }
 
+  // Runs on the acceptor's strand, like everything that touches the
+  // acceptor and accept_pause.
   void accept() {
     acceptor->async_accept(net::make_strand(*ioc), [this](boost::system::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
       if (ec) {
-        // E.g. EMFILE: log, and keep accepting (the backlog keeps the client).
-        log::warn("http: accept failed: " + ec.message());
+        static log::RateLimit limit(std::chrono::seconds(1));
+        log::warn(limit, "http: accept failed: " + ec.message());
+        if (outOfResources(ec)) {
+          // Retrying at once would spin (issue 8: 67% CPU, 5 million log
+          // lines in 11 s). The client waits in the backlog meanwhile.
+          accept_pause->expires_after(kAcceptPause);
+          accept_pause->async_wait([this](boost::system::error_code wec) {
+            if (!wec && acceptor->is_open()) accept();
+          });
+          return;
+        }
       } else {
-        auto conn = std::make_shared<Connection>(std::move(socket), ctx);
-        if (registry.add(conn)) conn->start();
+        admit(std::move(socket));
       }
       accept();
     });
   }
 
+  void admit(tcp::socket socket) {
+    bool refuse = false;
+    if (registry.served() >= max_connections) {
+      static log::RateLimit limit(std::chrono::seconds(1));
+      if (registry.refusing() >= static_cast<size_t>(kMaxRefusingConnections)) {
+        // Even a 503 would take descriptors we keep for the store: the
+        // socket closes as it goes out of scope.
+        log::warn(limit, "http: connection limit (" + std::to_string(max_connections) +
+                             ") reached; closing new connections");
+        return;
+      }
+      log::warn(limit, "http: connection limit (" + std::to_string(max_connections) +
+                           ") reached; answering new connections with 503");
+      refuse = true;
+    }
+    auto conn = std::make_shared<Connection>(std::move(socket), ctx, refuse);
+    if (registry.add(conn, refuse)) conn->start();
+  }
+
   ServerOptions opts;
   unsigned threads;
+  size_t max_connections;
   std::unique_ptr<net::io_context> ioc;
   Metrics metrics;
   RequestRouter router;
   ConnectionRegistry registry;
   ConnectionContext ctx;
   std::optional<net::thread_pool> write_pool;
+  std::optional<MemoryTrimmer> trimmer;
   std::optional<tcp::acceptor> acceptor;
+  // Delays the next accept after a resource failure (acceptor's strand).
+  std::optional<net::steady_timer> accept_pause;
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   uint16_t bound_port = 0;
   std::atomic<bool> stopped{false};
@@ -132,8 +197,10 @@ void Server::stop() {
   net::post(impl_->acceptor->get_executor(), [impl = impl_.get()] {
     boost::system::error_code ec;
     impl->acceptor->close(ec);
+    impl->accept_pause->cancel();
   });
   impl_->registry.stopAll();
+  impl_->trimmer->stop();
   impl_->work.reset();
 }
 

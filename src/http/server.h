@@ -4,7 +4,17 @@
 // - Server owns its listening socket and worker threads. run() blocks the
 //   calling thread until stop() has drained in-flight requests.
 // - stop() is safe to call from any thread and from a signal-watching thread;
-//   it stops accepting, lets requests already received finish, then closes.
+//   it stops accepting, closes idle connections at once, answers every
+//   request already received or already waiting in a socket (the last
+//   answer on each connection carries "Connection: close"), gives a request
+//   that is only partly received a short grace period (kShutdownGrace in
+//   connection.h), then run() returns.
+// - Connections: at most ServerOptions::max_connections are served at once;
+//   beyond that a connection is answered 503 (DynamoDB error body) and
+//   closed, or closed at once when even that would take too many
+//   descriptors. When accept() fails for lack of resources (EMFILE, ENFILE,
+//   ENOBUFS, ENOMEM) the server pauses accepting for kAcceptPause instead of
+//   retrying at once, and logs at most one line per second about it.
 // - The handler is called concurrently from the I/O threads (reads) and the
 //   write pool's threads (writing operations, see ServerOptions::write_threads)
 //   and must be thread-safe; exceptions it throws become HTTP 500.
@@ -14,6 +24,7 @@
 //   are answered by the server itself with DynamoDB's error shapes.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -45,8 +56,27 @@ struct ServerOptions {
   int write_threads = 64;
   size_t max_body_bytes = 16 * 1024 * 1024;
   // A keep-alive connection with no request for this long is closed.
-  int idle_timeout_seconds = 300;
+  int idle_timeout_seconds = 60;
+  // Once a request's first byte has arrived, the rest of it (head and body)
+  // must arrive within this time, or the connection is closed unanswered.
+  int request_timeout_seconds = 60;
+  // Connections served at once; 0 = defaultMaxConnections().
+  int max_connections = 0;
 };
+
+// Descriptors kept back from RLIMIT_NOFILE for everything that is not a
+// client connection: the store's files, the listener, epoll and timers,
+// stdio, and connections being refused (at most kMaxRefusingConnections).
+inline constexpr int kReservedDescriptors = 64;
+inline constexpr int kMaxRefusingConnections = 16;
+inline constexpr int kMinDefaultConnections = 16;
+inline constexpr int kMaxDefaultConnections = 1'000'000;
+// How long accepting pauses after accept() failed for lack of resources.
+inline constexpr std::chrono::milliseconds kAcceptPause{100};
+
+// The soft RLIMIT_NOFILE minus kReservedDescriptors, clamped to
+// [kMinDefaultConnections, kMaxDefaultConnections].
+int defaultMaxConnections();
 
 class Server {
  public:

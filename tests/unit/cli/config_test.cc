@@ -115,5 +115,86 @@ TEST(ConfigTest, EnvRejectsMalformedNumbers) {
   EXPECT_EQ(err, "FDYNO_THREADS: expected a number, got 'many'");
 }
 
+// --max-connections, --idle-timeout-seconds, --request-timeout-seconds:
+// each from the TOML file and the environment, in the usual precedence, and
+// bounded.
+TEST(ConfigTest, ConnectionSettingsFromEveryLayer) {
+  ServeConfig defaults;
+  EXPECT_EQ(defaults.max_connections, 0);  // derived from RLIMIT_NOFILE by the server
+  EXPECT_EQ(defaults.idle_timeout_seconds, 60);
+  EXPECT_EQ(defaults.request_timeout_seconds, 60);
+
+  std::string path = ::testing::TempDir() + "/fdyno_cfg_conn.toml";
+  {
+    std::ofstream f(path);
+    f << "max_connections = 100\nidle-timeout-seconds = 30\nrequest_timeout_seconds = 20\n";
+  }
+  ConfigLayer file;
+  std::string err;
+  ASSERT_TRUE(layerFromToml(path, &file, &err)) << err;
+  std::remove(path.c_str());
+  ServeConfig cfg;
+  applyLayer(cfg, file);
+  EXPECT_EQ(cfg.max_connections, 100);
+  EXPECT_EQ(cfg.idle_timeout_seconds, 30);
+  EXPECT_EQ(cfg.request_timeout_seconds, 20);
+
+  setenv("FDYNO_MAX_CONNECTIONS", "200", 1);
+  setenv("FDYNO_IDLE_TIMEOUT_SECONDS", "40", 1);
+  ConfigLayer env;
+  ASSERT_TRUE(layerFromEnv(&env, &err)) << err;
+  unsetenv("FDYNO_MAX_CONNECTIONS");
+  unsetenv("FDYNO_IDLE_TIMEOUT_SECONDS");
+  applyLayer(cfg, env);
+  EXPECT_EQ(cfg.max_connections, 200);
+  EXPECT_EQ(cfg.idle_timeout_seconds, 40);
+  EXPECT_EQ(cfg.request_timeout_seconds, 20);  // the file's, env did not set it
+
+  ConfigLayer flags;
+  flags.max_connections = 300;
+  flags.request_timeout_seconds = 5;
+  applyLayer(cfg, flags);
+  EXPECT_EQ(cfg.max_connections, 300);
+  EXPECT_EQ(cfg.idle_timeout_seconds, 40);
+  EXPECT_EQ(cfg.request_timeout_seconds, 5);
+  ASSERT_TRUE(finalize(cfg, &err)) << err;
+
+  setenv("FDYNO_REQUEST_TIMEOUT_SECONDS", "soon", 1);
+  ConfigLayer bad_env;
+  EXPECT_FALSE(layerFromEnv(&bad_env, &err));
+  unsetenv("FDYNO_REQUEST_TIMEOUT_SECONDS");
+  EXPECT_EQ(err, "FDYNO_REQUEST_TIMEOUT_SECONDS: expected a number, got 'soon'");
+}
+
+TEST(ConfigTest, ConnectionSettingsAreBounded) {
+  std::string err;
+  ServeConfig c;
+  c.max_connections = -1;
+  EXPECT_FALSE(finalize(c, &err));
+  EXPECT_NE(err.find("--max-connections"), std::string::npos) << err;
+  c = ServeConfig{};
+  c.max_connections = kMaxConnectionsSetting + 1;
+  EXPECT_FALSE(finalize(c, &err));
+  c = ServeConfig{};
+  c.idle_timeout_seconds = 0;
+  EXPECT_FALSE(finalize(c, &err));
+  EXPECT_EQ(err, "--idle-timeout-seconds: expected 1 to 86400");
+  c = ServeConfig{};
+  c.request_timeout_seconds = kMaxTimeoutSeconds + 1;
+  EXPECT_FALSE(finalize(c, &err));
+  EXPECT_EQ(err, "--request-timeout-seconds: expected 1 to 86400");
+
+  // A TOML integer that does not fit an int is refused, not wrapped.
+  std::string path = ::testing::TempDir() + "/fdyno_cfg_huge.toml";
+  {
+    std::ofstream f(path);
+    f << "max_connections = 4294967396\n";
+  }
+  ConfigLayer layer;
+  EXPECT_FALSE(layerFromToml(path, &layer, &err));
+  std::remove(path.c_str());
+  EXPECT_NE(err.find("'max_connections' must be an integer"), std::string::npos) << err;
+}
+
 }  // namespace
 }  // namespace fdyno::cli
