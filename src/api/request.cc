@@ -1,6 +1,9 @@
 #include "api/request.h"
 
+#include <chrono>
 #include <cmath>
+
+#include "common/log.h"
 
 namespace fdyno::api {
 
@@ -34,7 +37,13 @@ constexpr std::string_view kUnexpectedField = "Unexpected field type";
     // words (file names, paths); the store has logged those.
     case StatusCode::kNoSpace: throw ApiError::internal(std::string(kStorageFullMessage));
     case StatusCode::kCorruption: throw ApiError::internal(std::string(kUndecodableItemMessage));
-    default: throw ApiError::internal(s.toString());
+    default: {
+      // I/O errors, a closing store, bugs: the details go to the log (at
+      // most a line a second: a failing disk fails every request).
+      static log::RateLimit limit(std::chrono::seconds(1));
+      log::error(limit, "api: internal error: " + s.toString());
+      throw ApiError::internal("Internal server error");
+    }
   }
 }
 

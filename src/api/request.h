@@ -32,7 +32,10 @@ namespace fdyno::api {
 // Throws the ApiError a Status from the model or engine layer stands for:
 // kInvalidArgument -> ValidationException, kSerialization ->
 // SerializationException, kNotFound -> ResourceNotFoundException,
-// kAlreadyExists -> ResourceInUseException, anything else -> 500.
+// kAlreadyExists -> ResourceInUseException, anything else -> 500
+// InternalServerError: kNoSpace and kCorruption with the texts below, others
+// with "Internal server error" (their own message, which may name files of
+// the store, goes to the server's log instead).
 [[noreturn]] void throwStatus(const Status& s);
 
 // InternalServerError texts for storage failures (fdyno's own: DynamoDB has

@@ -1,6 +1,5 @@
 #include "engine/stored_item.h"
 
-#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -17,14 +16,12 @@ void report(std::string_view where, const Status& cause) {
   counters::add(counters::Counter::kUndecodableItems);
   // One warning a second at most: a damaged table scanned in a loop must
   // not flood the log. The counter has the exact number.
-  static std::atomic<int64_t> last_ms{INT64_MIN / 2};
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now().time_since_epoch())
-                          .count();
-  int64_t prev = last_ms.load(std::memory_order_relaxed);
-  if (now - prev < 1000 || !last_ms.compare_exchange_strong(prev, now, std::memory_order_relaxed)) return;
+  static log::RateLimit limit(std::chrono::seconds(1));
+  uint64_t suppressed = 0;
+  if (!limit.admit(&suppressed)) return;
   log::warn("engine: " + std::string(where) + ": a stored item does not decode (" + cause.toString() +
-            "); skipped or refused, see fdyno_undecodable_items_total");
+            "); skipped or refused, see fdyno_undecodable_items_total" +
+            (suppressed ? " (" + std::to_string(suppressed) + " similar lines suppressed)" : ""));
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdarg>
 #include <cstdio>
@@ -111,14 +110,14 @@ class ForwardingLogger final : public rocksdb::Logger {
   void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
     if (level < GetInfoLogLevel() || level == rocksdb::InfoLogLevel::HEADER_LEVEL) return;
     // A failing disk can make RocksDB repeat itself: one line a second.
-    const int64_t now = nowMs();
-    int64_t prev = last_ms_.load(std::memory_order_relaxed);
-    if (now - prev < 1000 || !last_ms_.compare_exchange_strong(prev, now, std::memory_order_relaxed)) return;
+    uint64_t suppressed = 0;
+    if (!limit_.admit(&suppressed)) return;
     char buf[1024];
     int n = std::vsnprintf(buf, sizeof buf, format, ap);
     if (n < 0) return;
     std::string_view text(buf, std::min(static_cast<size_t>(n), sizeof buf - 1));
     std::string line = "rocksdb: " + std::string(text);
+    if (suppressed) line += " (" + std::to_string(suppressed) + " similar lines suppressed)";
     if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) {
       log::error(line);
     } else {
@@ -127,7 +126,7 @@ class ForwardingLogger final : public rocksdb::Logger {
   }
 
  private:
-  std::atomic<int64_t> last_ms_{INT64_MIN / 2};
+  log::RateLimit limit_{std::chrono::seconds(1)};
 };
 
 // RocksDB's automatic recovery from a full disk waits until a whole

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -261,7 +263,10 @@ TEST(AuthenticatorTest, OpenModeAcceptsAnyKeyAndSignature) {
 
 class CredentialsFileTest : public ::testing::Test {
  protected:
-  std::string path = ::testing::TempDir() + "fdyno_creds_test.txt";
+  // Unique per process and test: ctest runs tests of this binary at once,
+  // and other checkouts may run the same tests on this machine.
+  std::string path = ::testing::TempDir() + "fdyno_creds_" + std::to_string(::getpid()) + "_" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".txt";
   void write(const std::string& text) { std::ofstream(path) << text; }
   void TearDown() override { std::remove(path.c_str()); }
 };
