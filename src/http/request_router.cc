@@ -1,6 +1,7 @@
 #include "http/request_router.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <exception>
@@ -78,9 +79,17 @@ RouteStep RequestRouter::begin(Request& req, Response& res, RouterScratch& scrat
       if (path == "/") {
         // DynamoDB answers "healthy: dynamodb.<region>.amazonaws.com"; like
         // Alternator we name the host the client used (test_health.py).
+        // The echo is limited to what a host name can hold (letters, digits,
+        // ".-:[]"), so a client cannot make the server reflect arbitrary
+        // bytes (markup, invalid UTF-8) into a response.
         auto host = req.find(bhttp::field::host);
+        std::string_view name = host != req.end() ? sv(host->value()) : std::string_view();
+        const bool plain = !name.empty() && name.size() <= 255 && std::all_of(name.begin(), name.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' ||
+                 c == ']';
+        });
         res.body() = "healthy: ";
-        res.body() += host != req.end() ? sv(host->value()) : std::string_view("fdyno");
+        res.body() += plain ? name : std::string_view("fdyno");
         res.set(bhttp::field::content_type, "text/plain");
       } else if (path == "/metrics") {
         res.body() = metrics_.render();

@@ -286,6 +286,10 @@ TEST(ServerTest, HealthAndOtherPaths) {
   Res r = c.send(get);
   EXPECT_EQ(r.result_int(), 200);
   EXPECT_EQ(r.body(), "healthy: " + c.host());
+  // Anything a host name cannot hold is not echoed back.
+  get.set(bhttp::field::host, "<script>\xc3");
+  EXPECT_EQ(c.send(get).body(), "healthy: fdyno");
+  get.set(bhttp::field::host, c.host());
   for (const char* path : {"/abc", "/-", "/index.htm", "/health"}) {
     get.target(path);
     EXPECT_EQ(c.send(get).result_int(), 404) << path;
