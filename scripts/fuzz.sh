@@ -23,7 +23,7 @@ seconds=${3:?seconds per target}
 shift 3
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(json_codec item_codec expr update partiql http sigv4)
+  targets=(json_codec item_codec expr update partiql http sigv4 api)
 fi
 
 root=$(cd "$(dirname "$0")/.." && pwd)
