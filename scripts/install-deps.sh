@@ -8,6 +8,9 @@ PKGS=(
   libboost1.81-dev libsimdjson-dev librocksdb-dev libssl-dev zlib1g-dev
   libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The sanitizer and fuzzing build (build-san): clang, and its runtimes for
+  # ASan, UBSan, LSan and libFuzzer (libclang_rt.*).
+  clang-14 libclang-rt-14-dev
   python3 python3-pytest python3-pytest-timeout python3-boto3
   wrk curl
 )

@@ -99,7 +99,9 @@ bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error
     *error = "config file " + path + ": " + std::string(e.description());
     return false;
   }
-  for (auto&& [k, node] : tbl) {
+  for (auto&& [k, entry] : tbl) {
+    // A plain reference: clang before 16 cannot capture a structured binding.
+    auto& node = entry;
     std::string key(k.str());
     for (auto& c : key) if (c == '-') c = '_';
     auto str = [&](std::optional<std::string>& dst) {

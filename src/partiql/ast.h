@@ -37,6 +37,8 @@ struct Path {
   }
 };
 
+struct Field;
+
 // A PartiQL value literal: 'str', 12.5, true, null, MISSING, ?, [..], {..}, <<..>>.
 struct Value {
   enum class Kind : uint8_t { kString, kNumber, kBool, kNull, kParam, kList, kMap, kSet };
@@ -45,7 +47,17 @@ struct Value {
   bool boolean = false;      // kBool
   size_t param = 0;          // kParam: index of the `?`
   std::vector<Value> elems;  // kList, kSet
-  std::vector<std::pair<std::string, Value>> fields;  // kMap, in text order
+  std::vector<Field> fields;  // kMap, in text order
+};
+
+// One member of a map literal. A struct rather than std::pair<std::string,
+// Value>: the standard library allows an incomplete element type only in
+// vector itself, and clang rejects the pair inside Value's own definition.
+// first/second keep the pair's names.
+struct Field {
+  Field(std::string k, Value v) : first(std::move(k)), second(std::move(v)) {}
+  std::string first;
+  Value second;
 };
 
 enum class ExprKind : uint8_t {
