@@ -68,19 +68,6 @@ inline std::vector<std::string_view> splitLines(const uint8_t* data, size_t size
   return out;
 }
 
-// KNOWN FINDING, being fixed in main (src/partiql/lexer.cc): the PartiQL
-// lexer's "Unexpected character 'X'" quotes one byte, which for a multi-byte
-// character is a lone byte and not UTF-8 (seed partiql/known-lone-byte).
-// The partiql and api targets tolerate exactly this text so that `make test`
-// stays green until that fix is merged; delete this function and its uses
-// then, so the UTF-8 checks cover it again.
-inline bool containsKnownLoneByteMessage(std::string_view text) {
-  constexpr std::string_view head = "can't be processed: Unexpected character '";
-  size_t at = text.find(head);
-  if (at == std::string_view::npos || at + head.size() + 2 > text.size()) return false;
-  return static_cast<unsigned char>(text[at + head.size()]) >= 0x80 && text[at + head.size() + 1] == '\'';
-}
-
 // One parsed JSON document kept alive with its parser (elements point into it).
 class JsonDoc {
  public:

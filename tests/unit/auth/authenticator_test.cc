@@ -209,8 +209,8 @@ TEST(AuthenticatorTest, TargetMustBeSignedWhenPresent) {
                               {"X-Amz-Date", r.amz_date},
                               {"X-Amz-Target", r.target}};
   std::vector<std::string_view> host_only{"host", "x-amz-date"};
-  SignInput in{kKey, kSecret, "us-east-1", "dynamodb", r.amz_date, {"POST", "/", "", headers, host_only,
-                                                                    sha256Hex(r.body)}};
+  std::string hash = sha256Hex(r.body);  // SignInput holds views
+  SignInput in{kKey, kSecret, "us-east-1", "dynamodb", r.amz_date, {"POST", "/", "", headers, host_only, hash}};
   std::string authorization = authorizationHeader(in);  // Header holds views
   headers.push_back({"Authorization", authorization});
   headers[2].value = "DynamoDB_20120810.DeleteItem";  // the attacker's edit
