@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace fdyno {
@@ -12,6 +13,11 @@ namespace fdyno {
 // sequence cut short, an overlong form, a surrogate (U+D800..DFFF) or a code
 // point above U+10FFFF (RFC 3629). Requires i < s.size().
 size_t utf8SequenceLength(std::string_view s, size_t i);
+
+// Decodes the code point at s[i] and advances i past it; -1 (having
+// advanced past the bytes examined) if they are not well-formed UTF-8, by
+// the rules above. Requires i < s.size().
+int32_t utf8Next(std::string_view s, size_t& i);
 
 // The replacement character U+FFFD, written where bytes are not UTF-8.
 inline constexpr std::string_view kUtf8Replacement = "\xEF\xBF\xBD";

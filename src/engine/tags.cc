@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "common/utf8.h"
 #include "engine/database.h"
 #include "engine/storage_keys.h"
 
@@ -13,37 +14,6 @@ namespace fdyno::engine {
 namespace {
 
 constexpr std::string_view kAwsPrefix = "aws:";
-
-// Decodes one UTF-8 code point at s[i]; advances i. Returns -1 for invalid
-// or overlong sequences (the byte is consumed).
-int32_t nextCodePoint(std::string_view s, size_t& i) {
-  auto b = static_cast<uint8_t>(s[i++]);
-  if (b < 0x80) return b;
-  int extra = 0;
-  int32_t cp = 0;
-  if ((b & 0xE0) == 0xC0) {
-    extra = 1;
-    cp = b & 0x1F;
-  } else if ((b & 0xF0) == 0xE0) {
-    extra = 2;
-    cp = b & 0x0F;
-  } else if ((b & 0xF8) == 0xF0) {
-    extra = 3;
-    cp = b & 0x07;
-  } else {
-    return -1;
-  }
-  for (int k = 0; k < extra; ++k) {
-    if (i >= s.size()) return -1;
-    auto c = static_cast<uint8_t>(s[i]);
-    if ((c & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (c & 0x3F);
-    ++i;
-  }
-  static constexpr int32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  return cp;
-}
 
 bool inRange(int32_t cp, int32_t lo, int32_t hi) { return cp >= lo && cp <= hi; }
 
@@ -159,7 +129,7 @@ std::optional<TableDefinition> migrateLegacyTags(kv::Transaction& txn, const Tab
 size_t utf8Length(std::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size();) {
-    nextCodePoint(s, i);
+    utf8Next(s, i);
     ++n;
   }
   return n;
@@ -167,7 +137,7 @@ size_t utf8Length(std::string_view s) {
 
 bool isValidTagText(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
-    int32_t cp = nextCodePoint(s, i);
+    int32_t cp = utf8Next(s, i);
     if (cp < 0 || !allowedCodePoint(cp)) return false;
   }
   return true;
