@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "common/descriptors.h"
 #include "api/dispatcher.h"
 #include "auth/authenticator.h"
 #include "cli/config.h"
@@ -42,6 +43,10 @@ void tuneMalloc() { mallopt(M_MMAP_THRESHOLD, kMmapThresholdBytes); }
 int runServe(ServeConfig cfg) {
   auto t0 = std::chrono::steady_clock::now();
   tuneMalloc();
+  // The soft open-files limit is often 1024 with a hard limit far above: a
+  // server takes what it may (as Go's runtime does), before the store and
+  // the connection limit are sized from it (common/descriptors.h).
+  raiseDescriptorLimit();
   std::string err;
   if (!finalize(cfg, &err)) {
     std::fprintf(stderr, "fdyno: %s\n", err.c_str());

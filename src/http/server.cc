@@ -1,7 +1,5 @@
 #include "http/server.h"
 
-#include <sys/resource.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -14,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/descriptors.h"
 #include "common/log.h"
 #include "http/connection.h"
 #include "http/metrics.h"
@@ -36,12 +35,7 @@ bool outOfResources(const boost::system::error_code& ec) {
 
 }  // namespace
 
-int defaultMaxConnections() {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return kMaxDefaultConnections;
-  const long long n = static_cast<long long>(rl.rlim_cur) - kReservedDescriptors;
-  return static_cast<int>(std::clamp<long long>(n, kMinDefaultConnections, kMaxDefaultConnections));
-}
+int defaultMaxConnections() { return static_cast<int>(descriptorBudget().connections); }
 
 struct Server::Impl {
   Impl(ServerOptions o, RequestHandler handler, auth::Authenticator* auth)

@@ -64,18 +64,14 @@ struct ServerOptions {
   int max_connections = 0;
 };
 
-// Descriptors kept back from RLIMIT_NOFILE for everything that is not a
-// client connection: the store's files, the listener, epoll and timers,
-// stdio, and connections being refused (at most kMaxRefusingConnections).
-inline constexpr int kReservedDescriptors = 64;
+// Connections being refused at once (each holds a descriptor briefly; part
+// of common/descriptors.h's kOtherDescriptors).
 inline constexpr int kMaxRefusingConnections = 16;
-inline constexpr int kMinDefaultConnections = 16;
-inline constexpr int kMaxDefaultConnections = 1'000'000;
 // How long accepting pauses after accept() failed for lack of resources.
 inline constexpr std::chrono::milliseconds kAcceptPause{100};
 
-// The soft RLIMIT_NOFILE minus kReservedDescriptors, clamped to
-// [kMinDefaultConnections, kMaxDefaultConnections].
+// common/descriptors.h's share for connections: the soft RLIMIT_NOFILE
+// minus the store's files and kOtherDescriptors, at least kMinConnections.
 int defaultMaxConnections();
 
 class Server {

@@ -18,6 +18,7 @@
 #include <rocksdb/utilities/options_util.h>
 #include <rocksdb/write_batch.h>
 
+#include "common/descriptors.h"
 #include "common/log.h"
 #include "kv/key_encoding.h"
 
@@ -146,6 +147,11 @@ rocksdb::Options makeOptions() {
   options.info_log = std::make_shared<ForwardingLogger>();
   options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   options.listeners.push_back(std::make_shared<ManualRecovery>());
+  // RocksDB keeps every table file open by default: on a large database
+  // that would take the descriptors client connections count on. Its share
+  // of RLIMIT_NOFILE (common/descriptors.h) bounds it; beyond it RocksDB
+  // reopens files through its table cache.
+  options.max_open_files = static_cast<int>(descriptorBudget().store_files);
   // Two cores on the target machines: one flush plus one compaction thread.
   options.max_background_jobs = 2;
   options.bytes_per_sync = 1 << 20;

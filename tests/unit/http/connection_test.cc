@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "http/connection.h"
+
+#include "common/descriptors.h"
 #include "http/server.h"
 #include "test_server.h"
 
@@ -151,8 +153,9 @@ TEST(ConnectionLimitTest, DefaultFollowsTheDescriptorLimit) {
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
   const int at40 = defaultMaxConnections();
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
-  EXPECT_EQ(at200, 200 - kReservedDescriptors);
-  EXPECT_EQ(at40, kMinDefaultConnections);
+  // 200: 50 for the store's files (a quarter), 64 for the rest.
+  EXPECT_EQ(at200, 200 - 50 - kOtherDescriptors);
+  EXPECT_EQ(at40, kMinConnections);
 }
 
 // --- memory ---
