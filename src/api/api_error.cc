@@ -10,8 +10,8 @@ ApiResponse toResponse(const ApiError& e) {
   body += "{\"__type\":\"";
   JsonWriter::appendEscaped(body, e.type());
   body += '"';
-  // UnknownOperationException carries no message at all in DynamoDB's answer.
-  if (!e.message().empty() || e.type().find("UnknownOperation") == std::string::npos) {
+  // An empty message key: no message member at all (UnknownOperationException).
+  if (!e.messageKey().empty()) {
     body += ",\"";
     body += e.messageKey();
     body += "\":\"";

@@ -36,6 +36,7 @@ class ApiError : public std::runtime_error {
   const std::string& type() const { return type_; }
   const std::string& message() const { return message_; }
   int httpStatus() const { return http_status_; }
+  // "message" or "Message"; empty: the body has no message member.
   const std::string& messageKey() const { return message_key_; }
   // Extra pre-serialized JSON members appended to the error body, e.g.
   // ,"Item":{...} for ConditionalCheckFailedException. Empty or starts with ','.
@@ -49,7 +50,8 @@ class ApiError : public std::runtime_error {
                     "Message");
   }
   static ApiError unknownOperation() {
-    return ApiError(std::string(kCoralService) + "UnknownOperationException", "", 400);
+    // DynamoDB's answer carries no message member at all.
+    return ApiError(std::string(kCoralService) + "UnknownOperationException", "", 400, "");
   }
   static ApiError resourceNotFound(std::string msg) {
     return ApiError(std::string(kDynamoDb) + "ResourceNotFoundException", std::move(msg));

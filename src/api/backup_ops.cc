@@ -22,14 +22,6 @@ namespace fdyno::api {
 
 namespace {
 
-[[noreturn]] void throwBackupStatus(const Status& s, std::string_view not_found_type) {
-  if (s.code() == StatusCode::kNotFound) throw ApiError::dynamo(not_found_type, std::string(s.message()));
-  if (s.code() == StatusCode::kAlreadyExists) {
-    throw ApiError::dynamo("TableAlreadyExistsException", std::string(s.message()));
-  }
-  throwStatus(s);
-}
-
 void checkBackupArn(std::optional<std::string_view> arn, ConstraintErrors& errors) {
   if (!arn) {
     errors.notNull("backupArn");

@@ -174,7 +174,7 @@ std::string batchWriteItem(engine::Database& db, simdjson::dom::object body) {
     for (const WriteRequestEntry& w : tr.writes) batch[t].writes.push_back({w.put, &w.attrs, w.item_size});
   }
   auto written = db.writeItems(batch);
-  if (!written.ok()) throwWriteStatus(written.status());
+  if (!written.ok()) throwStatus(written.status());
 
   JsonWriter w;
   w.beginObject();

@@ -296,7 +296,7 @@ BatchWriteRequest parseBatchWriteRequest(object body) {
       if (w.put) {
         w.item_size = model::itemSize(w.attrs);
         if (w.item_size > model::kMaxItemSize) {
-          throw ApiError::validation("Item size has exceeded the maximum allowed size");
+          throw ApiError::validation(std::string(kItemTooLargeMessage));
         }
       }
       wt.writes.push_back(std::move(w));

@@ -75,7 +75,7 @@ model::AttributeMap parseExpressionAttributeValues(element json) {
     if (!v.ok()) {
       if (v.status().code() != StatusCode::kInvalidArgument) throwStatus(v.status());
       std::string m = "ExpressionAttributeValues contains invalid value: ";
-      m += v.status().message();
+      m += errorText(v.status());
       m += " for key ";
       m += field.key;
       throw ApiError::validation(std::move(m));

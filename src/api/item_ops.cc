@@ -69,7 +69,7 @@ std::string putItem(engine::Database& db, simdjson::dom::object body) {
   size_t size = model::itemSize(item);
   // Checked before the table is looked up: DynamoDB rejects an oversized
   // item even for a table that does not exist.
-  if (size > model::kMaxItemSize) throw ApiError::validation("Item size has exceeded the maximum allowed size");
+  if (size > model::kMaxItemSize) throw ApiError::validation(std::string(kItemTooLargeMessage));
   ex.resolve();
 
   bool return_old = rv == ReturnValues::kAllOld;

@@ -14,19 +14,17 @@ OnConditionFailure parseOnConditionFailure(std::optional<std::string_view> v, Co
 }
 
 Status ConditionCheck::check(engine::StoredItem& old) {
-  failed_ = false;
   old_item_.reset();
   if (!condition_) return Status::OK();
   FDYNO_ASSIGN_OR_RETURN(const model::Item* item, old.item());
   if (condition_->evaluate(item)) return Status::OK();
-  failed_ = true;
   // The attempt is abandoned, so the decoded item can be moved out.
   if (on_failure_ == OnConditionFailure::kAllOld && item) old_item_ = old.takeDecoded();
-  return Status::InvalidArgument(kConditionalCheckFailed);
+  return Status::InvalidArgument(ErrorReason::kConditionFailed);
 }
 
 void ConditionCheck::throwFor(const Status& s) {
-  if (!failed_) throwWriteStatus(s);
+  if (!s.is(ErrorReason::kConditionFailed)) throwStatus(s);
   ApiError e = ApiError::dynamo("ConditionalCheckFailedException", std::string(kConditionalCheckFailed));
   if (old_item_) {
     JsonWriter w;
@@ -86,17 +84,6 @@ void writeItemCollectionMetrics(JsonWriter& w, std::optional<std::string_view> r
   if (it == item.end()) return;
   w.key("ItemCollectionMetrics");
   writeItemCollectionEntry(w, it->first, it->second, metrics.collection_size);
-}
-
-bool isCollectionSizeExceeded(const Status& s) {
-  return s.code() == StatusCode::kInvalidArgument && s.message() == engine::kCollectionSizeExceeded;
-}
-
-void throwWriteStatus(const Status& s) {
-  if (isCollectionSizeExceeded(s)) {
-    throw ApiError::dynamo("ItemCollectionSizeLimitExceededException", std::string(engine::kCollectionSizeExceeded));
-  }
-  throwStatus(s);
 }
 
 bool isKeyAttribute(const engine::TableDefinition& def, std::string_view name) {

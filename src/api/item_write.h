@@ -26,8 +26,6 @@
 
 namespace fdyno::api {
 
-inline constexpr std::string_view kConditionalCheckFailed = "The conditional request failed";
-
 enum class OnConditionFailure { kNone, kAllOld };
 
 // ReturnValuesOnConditionCheckFailure: NONE (default) or ALL_OLD.
@@ -39,10 +37,10 @@ class ConditionCheck {
       : condition_(condition), on_failure_(on_failure) {}
 
   // Evaluates the condition (if any) on the stored item, decoding it only
-  // when there is a condition. A failed condition returns a non-OK Status,
-  // which abandons the write; throwFor() then turns it into the exception.
+  // when there is a condition. A failed condition returns kInvalidArgument
+  // ErrorReason::kConditionFailed, which abandons the write; throwFor() then
+  // turns it into the exception.
   [[nodiscard]] Status check(engine::StoredItem& old);
-  bool failed() const { return failed_; }
   // The old item kept for ALL_OLD after a failed check (TransactWriteItems
   // puts it in its cancellation reason); null otherwise.
   const model::Item* oldItem() const { return old_item_ ? &*old_item_ : nullptr; }
@@ -54,7 +52,6 @@ class ConditionCheck {
  private:
   const expr::Condition* condition_;
   OnConditionFailure on_failure_;
-  bool failed_ = false;
   std::optional<model::Item> old_item_;  // for ALL_OLD on failure
 };
 
@@ -90,15 +87,6 @@ void writeItemCollectionMetrics(JsonWriter& w, std::optional<std::string_view> r
 // A missing size counts as an empty collection.
 void writeItemCollectionEntry(JsonWriter& w, std::string_view pk_name, const model::AttributeValue& pk,
                               std::optional<int64_t> collection_size);
-
-// True for the engine's "item collection over its limit" status
-// (kInvalidArgument engine::kCollectionSizeExceeded).
-bool isCollectionSizeExceeded(const Status& s);
-
-// Throws the ApiError for a failed write: ItemCollectionSizeLimitExceededException
-// (HTTP 400, "Collection size exceeded.") for the collection limit, otherwise
-// throwStatus(s).
-[[noreturn]] void throwWriteStatus(const Status& s);
 
 // True if `name` is one of the table's key attributes.
 bool isKeyAttribute(const engine::TableDefinition& def, std::string_view name);

@@ -71,7 +71,7 @@ model::Item parseNextToken(std::string_view token) {
 
 partiql::Statement parseStatementOrThrow(std::string_view text, size_t param_count) {
   auto r = partiql::parseStatement(text);
-  if (!r.ok()) throw ApiError::validation(r.status().message());
+  if (!r.ok()) throw ApiError::validation(errorText(r.status()));
   if (r->param_count != param_count) {
     throw ApiError::validation("Number of parameters in request and statement don't match.");
   }
@@ -100,7 +100,7 @@ PreparedWrite::PreparedWrite(engine::Database& db, const partiql::Statement& s,
     key_attrs_ = std::move(item.map);
     source_ = engine::KeySource::kItem;
     item_size_ = model::itemSize(key_attrs_);
-    if (item_size_ > model::kMaxItemSize) throw ApiError::validation("Item size has exceeded the maximum allowed size");
+    if (item_size_ > model::kMaxItemSize) throw ApiError::validation(std::string(kItemTooLargeMessage));
     return;
   }
   engine::TableRef t = resolveTable(db, s.table);
@@ -140,12 +140,8 @@ PreparedWrite::PreparedWrite(engine::Database& db, const partiql::Statement& s,
 }
 
 Status PreparedWrite::decide(const engine::TableInfo&, engine::StoredItem& old, engine::WritePlan& plan) {
-  failure_ = WriteFailure::kNone;
   if (kind_ == StatementKind::kInsert) {
-    if (old.exists()) {
-      failure_ = WriteFailure::kDuplicate;
-      return Status::InvalidArgument(kDuplicateItem);
-    }
+    if (old.exists()) return Status::InvalidArgument(ErrorReason::kDuplicateItem);
     plan.op = engine::WriteOp::kPut;
     plan.item = &key_attrs_;
     plan.item_size = item_size_;
@@ -163,10 +159,7 @@ Status PreparedWrite::decide(const engine::TableInfo&, engine::StoredItem& old, 
     if (!r.ok()) return r.status();
     old_item = *r;
   }
-  if (cond_ && !cond_->evaluate(old_item)) {
-    failure_ = WriteFailure::kCondition;
-    return Status::InvalidArgument(kConditionalCheckFailed);
-  }
+  if (cond_ && !cond_->evaluate(old_item)) return Status::InvalidArgument(ErrorReason::kConditionFailed);
   if (kind_ == StatementKind::kDelete) {
     plan.op = engine::WriteOp::kDelete;
     return Status::OK();
@@ -175,14 +168,11 @@ Status PreparedWrite::decide(const engine::TableInfo&, engine::StoredItem& old, 
     plan.op = engine::WriteOp::kKeep;
     return Status::OK();
   }
-  if (!old_item) {
-    failure_ = WriteFailure::kCondition;
-    return Status::InvalidArgument(kConditionalCheckFailed);
-  }
+  if (!old_item) return Status::InvalidArgument(ErrorReason::kConditionFailed);
   plan.owned = *old_item;
   FDYNO_RETURN_IF_ERROR(update_->apply(plan.owned));
   size_t size = model::itemSize(plan.owned);
-  if (size > model::kMaxItemSize) return Status::InvalidArgument("Item size has exceeded the maximum allowed size");
+  if (size > model::kMaxItemSize) return Status::InvalidArgument(ErrorReason::kItemTooLarge);
   plan.op = engine::WriteOp::kPut;
   plan.item = &plan.owned;
   plan.item_size = size;
@@ -194,13 +184,8 @@ engine::WriteResult PreparedWrite::run(engine::Database& db) {
                         [this](const engine::TableInfo& t, engine::StoredItem& old, engine::WritePlan& plan) {
                           return decide(t, old, plan);
                         });
-  if (!r.ok()) {
-    if (failure_ == WriteFailure::kDuplicate) throw ApiError::dynamo("DuplicateItemException", std::string(kDuplicateItem));
-    if (failure_ == WriteFailure::kCondition) {
-      throw ApiError::dynamo("ConditionalCheckFailedException", std::string(kConditionalCheckFailed));
-    }
-    throwWriteStatus(r.status());
-  }
+  // DuplicateItemException, ConditionalCheckFailedException or the engine's error.
+  if (!r.ok()) throwStatus(r.status());
   return std::move(r).value();
 }
 

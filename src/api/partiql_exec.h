@@ -29,7 +29,6 @@
 
 namespace fdyno::api {
 
-inline constexpr std::string_view kDuplicateItem = "Duplicate primary key exists in table";
 
 // Parses `text` (ValidationException with the syntax error) and checks the
 // parameter count against `params`.
@@ -37,8 +36,6 @@ partiql::Statement parseStatementOrThrow(std::string_view text, size_t param_cou
 
 // The AttributeValues of a request's Parameters list (absent: empty).
 std::vector<model::AttributeValue> parseParameters(const RequestObject& req);
-
-enum class WriteFailure { kNone, kDuplicate, kCondition };
 
 class PreparedWrite {
  public:
@@ -50,8 +47,9 @@ class PreparedWrite {
   const std::string& table() const { return table_; }
   const model::Item& keyAttrs() const { return key_attrs_; }
   engine::KeySource source() const { return source_; }
+  // kInvalidArgument kDuplicateItem (INSERT of an existing item),
+  // kConditionFailed, kItemTooLarge, or an expression's error.
   [[nodiscard]] Status decide(const engine::TableInfo& t, engine::StoredItem& old, engine::WritePlan& plan);
-  WriteFailure failure() const { return failure_; }
 
   // Runs the write alone; throws DuplicateItemException,
   // ConditionalCheckFailedException or the engine's error.
@@ -68,7 +66,6 @@ class PreparedWrite {
   std::unique_ptr<expr::RequestExpressions> rx_;
   std::optional<expr::Condition> cond_;
   std::optional<expr::Update> update_;
-  WriteFailure failure_ = WriteFailure::kNone;
 };
 
 // A SELECT naming one full key: the key and the projection (batches and

@@ -240,7 +240,7 @@ std::string executeTransaction(engine::Database& db, simdjson::dom::object body)
   auto r = db.transactWrite(request);
   if (!r.ok()) throwStatus(r.status());
   if (r->status == engine::TransactWriteStatus::kConflict) {
-    throw ApiError::dynamo("TransactionConflictException", "Transaction is ongoing for the item");
+    throw ApiError::dynamo("TransactionConflictException", std::string(kTransactionConflict));
   }
   if (r->status == engine::TransactWriteStatus::kCanceled) {
     std::string msg = "Transaction cancelled, please refer cancellation reasons for specific reasons [";
@@ -252,12 +252,9 @@ std::string executeTransaction(engine::Database& db, simdjson::dom::object body)
       std::string code = "None";
       std::string message;
       if (!st.ok()) {
-        WriteFailure f = writes[i]->failure();
-        code = f == WriteFailure::kDuplicate   ? "DuplicateItem"
-               : f == WriteFailure::kCondition ? "ConditionalCheckFailed"
-               : isCollectionSizeExceeded(st)  ? "ItemCollectionSizeLimitExceeded"
-                                               : "ValidationError";
-        message = st.message();
+        std::string_view c;
+        if (!cancellationReason(st, &c, &message)) throwStatus(st);
+        code = c;
       }
       if (i) msg += ", ";
       msg += code;

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "api/api_error.h"
+#include "api/errors.h"
 #include "model/number.h"
 
 namespace fdyno::api {
@@ -42,7 +43,7 @@ model::AttributeValue StatementTranslator::value(const Value& v) const {
     case Value::Kind::kString: return model::AttributeValue::S(v.text);
     case Value::Kind::kNumber: {
       auto n = model::normalizeNumber(v.text);
-      if (!n.ok()) throw ApiError::validation(n.status().message());
+      if (!n.ok()) throw ApiError::validation(errorText(n.status()));
       return model::AttributeValue::N(std::move(n).value());
     }
     case Value::Kind::kBool: return model::AttributeValue::Bool(v.boolean);

@@ -211,7 +211,7 @@ void ReadRequest::parseStartKey() {
   auto r = model::parseItem(*start_key_json_);
   if (!r.ok()) {
     if (r.status().code() != StatusCode::kInvalidArgument) throwStatus(r.status());
-    throw ApiError::validation("The provided starting key is invalid: " + r.status().message());
+    throw ApiError::validation("The provided starting key is invalid: " + errorText(r.status()));
   }
   start_key_ = std::move(r).value();
 }

@@ -1,6 +1,5 @@
 #include "api/request.h"
 
-#include <chrono>
 #include <cmath>
 
 #include "common/log.h"
@@ -26,26 +25,6 @@ constexpr std::string_view kUnexpectedField = "Unexpected field type";
 }
 
 }  // namespace
-
-[[noreturn]] void throwStatus(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument: throw ApiError::validation(s.message());
-    case StatusCode::kSerialization: throw ApiError::serialization(s.message());
-    case StatusCode::kNotFound: throw ApiError::resourceNotFound(s.message());
-    case StatusCode::kAlreadyExists: throw ApiError::resourceInUse(s.message());
-    // Storage failures: the client learns what kind, never the store's own
-    // words (file names, paths); the store has logged those.
-    case StatusCode::kNoSpace: throw ApiError::internal(std::string(kStorageFullMessage));
-    case StatusCode::kCorruption: throw ApiError::internal(std::string(kUndecodableItemMessage));
-    default: {
-      // I/O errors, a closing store, bugs: the details go to the log (at
-      // most a line a second: a failing disk fails every request).
-      static log::RateLimit limit(std::chrono::seconds(1));
-      log::error(limit, "api: internal error: " + s.toString());
-      throw ApiError::internal("Internal server error");
-    }
-  }
-}
 
 std::string_view wireTypeOf(element e) {
   switch (e.type()) {

@@ -25,26 +25,10 @@
 #include <vector>
 
 #include "api/api_error.h"
+#include "api/errors.h"
 #include "common/status.h"
 
 namespace fdyno::api {
-
-// Throws the ApiError a Status from the model or engine layer stands for:
-// kInvalidArgument -> ValidationException, kSerialization ->
-// SerializationException, kNotFound -> ResourceNotFoundException,
-// kAlreadyExists -> ResourceInUseException, anything else -> 500
-// InternalServerError: kNoSpace and kCorruption with the texts below, others
-// with "Internal server error" (their own message, which may name files of
-// the store, goes to the server's log instead).
-[[noreturn]] void throwStatus(const Status& s);
-
-// InternalServerError texts for storage failures (fdyno's own: DynamoDB has
-// no such conditions to report).
-inline constexpr std::string_view kStorageFullMessage =
-    "Internal server error: the server's storage is out of space, so the write was not applied. "
-    "Writes succeed again once space is freed on the server.";
-inline constexpr std::string_view kUndecodableItemMessage =
-    "Internal server error: a stored item could not be decoded (reported in the server's log and metrics)";
 
 // Wire type names used in Coral's messages.
 std::string_view wireTypeOf(simdjson::dom::element e);

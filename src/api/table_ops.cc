@@ -7,6 +7,7 @@
 #include "api/handlers.h"
 #include "api/index_request.h"
 #include "api/request.h"
+#include "api/tag_rules.h"
 #include "api/table_description.h"
 #include "api/table_request.h"
 #include "common/json_writer.h"
@@ -245,6 +246,8 @@ std::string createTable(engine::Database& db, simdjson::dom::object body) {
   if (stream) def.stream = *stream;
   if (sse) def.sse = *sse;
 
+  // The same rules as TagResource's, checked last (as the engine did).
+  if (Status st = checkCreateTableTags(def.tags); !st.ok()) throwStatus(st);
   auto r = db.createTable(std::move(def));
   if (!r.ok()) throwStatus(r.status());
   return describeResponse("TableDescription", *r, db.options());

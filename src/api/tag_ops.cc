@@ -7,7 +7,7 @@
 //  1. Shapes (SerializationException), then the required list member
 //     (Tags / TagKeys: "Value null at 'tags' ... Member must not be null").
 //  2. The ARN (parseTableArn below).
-//  3. The tags (engine::checkTags / checkTagKeys), all or nothing.
+//  3. The tags (checkTags / checkTagKeys), all or nothing.
 //  4. The table must exist: ResourceNotFoundException
 //     "Requested resource not found: ResourceArn: <arn> not found".
 //  5. The 50-tag limit on the merged set (engine).
@@ -19,6 +19,7 @@
 
 #include "api/handlers.h"
 #include "api/request.h"
+#include "api/tag_rules.h"
 #include "common/json_writer.h"
 #include "engine/database.h"
 #include "engine/tags.h"
@@ -75,25 +76,17 @@ std::string parseTableArn(std::optional<std::string_view> arn, const engine::Dat
   return std::string(name);
 }
 
-[[noreturn]] void throwTagStatus(const Status& s, std::string_view arn) {
-  if (s.isNotFound()) {
-    throw ApiError::resourceNotFound("Requested resource not found: ResourceArn: " + std::string(arn) +
-                                     " not found");
-  }
-  throwStatus(s);
-}
-
 }  // namespace
 
 std::string tagResource(engine::Database& db, simdjson::dom::object body) {
   RequestObject req(body);
   auto arn = req.getString("ResourceArn");
   auto list = req.getList("Tags");
-  std::vector<engine::TagInput> tags;
+  std::vector<TagInput> tags;
   if (list) {
     for (auto e : *list) {
       RequestObject t = asListStruct(e, "Tag");
-      engine::TagInput in;
+      TagInput in;
       if (auto k = t.getString("Key")) in.key = std::string(*k);
       if (auto v = t.getString("Value")) in.value = std::string(*v);
       tags.push_back(std::move(in));
@@ -104,7 +97,7 @@ std::string tagResource(engine::Database& db, simdjson::dom::object body) {
   errors.throwIfAny();
 
   std::string table = parseTableArn(arn, db.options());
-  Status st = engine::checkTags(tags);
+  Status st = checkTags(tags);
   if (!st.ok()) throwStatus(st);
   std::vector<engine::Tag> checked;
   checked.reserve(tags.size());
@@ -127,7 +120,7 @@ std::string untagResource(engine::Database& db, simdjson::dom::object body) {
   errors.throwIfAny();
 
   std::string table = parseTableArn(arn, db.options());
-  Status st = engine::checkTagKeys(keys);
+  Status st = checkTagKeys(keys);
   if (!st.ok()) throwStatus(st);
   st = db.untagTable(table, keys);
   if (!st.ok()) throwTagStatus(st, *arn);

@@ -47,7 +47,6 @@ namespace fdyno::api {
 
 namespace {
 
-constexpr std::string_view kTransactionConflict = "Transaction is ongoing for the item";
 constexpr std::string_view kIdempotentMismatch =
     "The request uses the same client token as a previous, but non-identical request.";
 
@@ -201,7 +200,7 @@ std::string transactGetItems(engine::Database& db, simdjson::dom::object body) {
   if (!r.ok()) throwStatus(r.status());
   if (r->invalid_action) {
     std::vector<CancelReason> reasons(acts.size());
-    reasons[*r->invalid_action] = {"ValidationError", r->invalid_status.message(), nullptr};
+    reasons[*r->invalid_action] = {"ValidationError", errorText(r->invalid_status), nullptr};
     throwCanceled(reasons);
   }
   JsonWriter w;
@@ -253,7 +252,7 @@ std::string transactWriteItems(engine::Database& db, simdjson::dom::object body)
     switch (a.kind) {
       case TransactActionKind::kPut:
         if (a.item_size > model::kMaxItemSize) {
-          t.precheck = Status::InvalidArgument("Item size has exceeded the maximum allowed size");
+          t.precheck = Status::InvalidArgument(ErrorReason::kItemTooLarge);
         }
         t.decide = [&a, &cc](const engine::TableInfo&, engine::StoredItem& old, engine::WritePlan& plan) -> Status {
           FDYNO_RETURN_IF_ERROR(cc.check(old));
@@ -296,15 +295,9 @@ std::string transactWriteItems(engine::Database& db, simdjson::dom::object body)
       for (size_t i = 0; i < n; ++i) {
         const Status& s = r->reasons[i];
         if (s.ok()) continue;
-        if (ccs[i]->failed() && s.message() == kConditionalCheckFailed) {
-          reasons[i] = {"ConditionalCheckFailed", std::string(kConditionalCheckFailed), ccs[i]->oldItem()};
-        } else if (isCollectionSizeExceeded(s)) {
-          reasons[i] = {"ItemCollectionSizeLimitExceeded", std::string(engine::kCollectionSizeExceeded), nullptr};
-        } else if (s.code() == StatusCode::kInvalidArgument) {
-          reasons[i] = {"ValidationError", s.message(), nullptr};
-        } else {
-          throwStatus(s);
-        }
+        if (!cancellationReason(s, &reasons[i].code, &reasons[i].message)) throwStatus(s);
+        // ReturnValuesOnConditionCheckFailure=ALL_OLD: the item that failed.
+        if (s.is(ErrorReason::kConditionFailed)) reasons[i].item = ccs[i]->oldItem();
       }
       throwCanceled(reasons);
     }

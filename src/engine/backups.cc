@@ -54,9 +54,6 @@ int64_t nowMillis() {
       .count();
 }
 
-std::string tableNotFound(std::string_view name) { return "Table not found: " + std::string(name); }
-std::string backupNotFound(std::string_view arn) { return "Backup not found: " + std::string(arn); }
-
 // DynamoDB's backup ARN suffix: 14-digit zero-padded epoch ms, '-', 8 hex.
 std::string backupArn(const std::string& table_arn, int64_t ms) {
   thread_local std::mt19937 rng{std::random_device{}()};
@@ -129,7 +126,7 @@ Result<BackupInfo> findBackup(kv::Transaction& txn, std::string_view arn) {
   for (auto& b : all) {
     if (b.arn == arn) return std::move(b);
   }
-  return Status::NotFound(backupNotFound(arn));
+  return Status::NotFound(ErrorReason::kBackupNotFound, {std::string(arn)});
 }
 
 // Copies [begin, end) as read by `snap` into `dest_prefix` + (key after
@@ -170,7 +167,7 @@ Result<BackupInfo> createBackup(Database& db, std::string_view table, std::strin
   // One snapshot for the definition and every item.
   auto snap = store.begin();
   FDYNO_ASSIGN_OR_RETURN(TableRef t, db.catalog().load(*snap, table));
-  if (!t) return Status::NotFound(tableNotFound(table));
+  if (!t) return tableNotFound(table);
 
   BackupInfo b;
   FDYNO_RETURN_IF_ERROR(kv::runTransaction(store, [&](kv::Transaction& txn) -> Status {
@@ -215,7 +212,7 @@ Result<BackupInfo> deleteBackup(Database& db, std::string_view arn) {
     FDYNO_ASSIGN_OR_RETURN(out, findBackup(txn, arn));
     // The record is read again non-snapshot so that two concurrent deletes conflict.
     FDYNO_ASSIGN_OR_RETURN(auto rec, txn.get(backupKey(out.id)));
-    if (!rec) return Status::NotFound(backupNotFound(arn));
+    if (!rec) return Status::NotFound(ErrorReason::kBackupNotFound, {std::string(arn)});
     txn.clear(backupKey(out.id));
     // TODO(big backups): clear in bounded chunks in the background.
     txn.clearRange(backupItemsBegin(out.id), backupItemsEnd(out.id));
@@ -296,7 +293,7 @@ Result<TableDescription> restoreTableFromBackup(Database& db, std::string_view a
     }
     FDYNO_RETURN_IF_ERROR(kv::runTransaction(store, [&](kv::Transaction& txn) -> Status {
       FDYNO_ASSIGN_OR_RETURN(TableRef t, db.catalog().resolve(txn, target));
-      if (!t) return Status::NotFound(tableNotFound(target));  // deleted while restoring
+      if (!t) return tableNotFound(target);  // deleted while restoring
       std::string key;
       for (size_t i = 0; i < items.size(); ++i) {
         key.assign(t->item_prefix);
@@ -321,7 +318,7 @@ Result<TableDescription> restoreTableFromBackup(Database& db, std::string_view a
 Result<PitrState> describePitr(Database& db, std::string_view table) {
   auto txn = db.store().begin();
   FDYNO_ASSIGN_OR_RETURN(TableRef t, db.catalog().load(*txn, table));
-  if (!t) return Status::NotFound(tableNotFound(table));
+  if (!t) return tableNotFound(table);
   FDYNO_ASSIGN_OR_RETURN(auto v, txn->get(pitrKey(t->def.id), /*snapshot=*/true));
   PitrState s;
   if (v) {
@@ -336,7 +333,7 @@ Result<PitrState> updatePitr(Database& db, std::string_view table, bool enabled)
   PitrState s;
   FDYNO_RETURN_IF_ERROR(kv::runTransaction(db.store(), [&](kv::Transaction& txn) -> Status {
     FDYNO_ASSIGN_OR_RETURN(TableRef t, db.catalog().load(txn, table));
-    if (!t) return Status::NotFound(tableNotFound(table));
+    if (!t) return tableNotFound(table);
     FDYNO_ASSIGN_OR_RETURN(auto v, txn.get(pitrKey(t->def.id)));
     s = PitrState{};
     if (!enabled) {

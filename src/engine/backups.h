@@ -19,10 +19,11 @@
 //   uuid, index numbers; no stream, TTL, tags or deletion protection, as in
 //   DynamoDB), then writes every item back through applyItemMutation, so
 //   index entries and all counters are rebuilt.
-// - Errors (Status codes; the api layer names the exception):
-//     kNotFound       "Table not found: NAME" (TableNotFoundException) or
-//                     "Backup not found: ARN" (BackupNotFoundException)
-//     kAlreadyExists  "Table already exists: NAME" (TableAlreadyExistsException)
+// - Errors (typed reasons, common/status.h; api/errors.h words them and
+//   names the exception):
+//     kNotFound       kTableNotFound (TableNotFoundException "Table not found:
+//                     NAME") or kBackupNotFound (BackupNotFoundException)
+//     kAlreadyExists  kTableAlreadyExists (TableAlreadyExistsException)
 //     others          kv / corruption errors
 #pragma once
 

@@ -13,7 +13,6 @@
 namespace fdyno::engine {
 
 namespace {
-constexpr std::string_view kItemTableNotFound = "Requested resource not found";
 }  // namespace
 
 Result<std::vector<TableRef>> Database::resolveTables(const std::vector<std::string_view>& names) {
@@ -22,7 +21,7 @@ Result<std::vector<TableRef>> Database::resolveTables(const std::vector<std::str
   out.reserve(names.size());
   for (std::string_view name : names) {
     FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolve(*txn, name));
-    if (!t) return Status::NotFound(kItemTableNotFound);
+    if (!t) return Status::NotFound(ErrorReason::kItemTableNotFound, {std::string(name)});
     out.push_back(std::move(t));
   }
   // Read-only: nothing to commit.
@@ -39,7 +38,7 @@ Result<std::vector<BatchGetTableResult>> Database::getItems(const std::vector<Ba
   std::vector<std::vector<std::string>> encoded(tables.size());
   for (size_t t = 0; t < tables.size(); ++t) {
     FDYNO_ASSIGN_OR_RETURN(TableRef info, catalog_.resolve(*txn, tables[t].table));
-    if (!info) return Status::NotFound(kItemTableNotFound);
+    if (!info) return Status::NotFound(ErrorReason::kItemTableNotFound, {std::string(tables[t].table)});
     out[t].table = std::move(info);
   }
   for (size_t t = 0; t < tables.size(); ++t) {
@@ -96,7 +95,7 @@ Result<std::vector<BatchWriteTableResult>> Database::writeItems(const std::vecto
     // item is read.
     for (size_t t = 0; t < tables.size(); ++t) {
       FDYNO_ASSIGN_OR_RETURN(TableRef info, catalog_.resolve(txn, tables[t].table));
-      if (!info) return Status::NotFound(kItemTableNotFound);
+      if (!info) return Status::NotFound(ErrorReason::kItemTableNotFound, {std::string(tables[t].table)});
       out[t].table = std::move(info);
       out[t].writes.assign(tables[t].writes.size(), BatchWriteItemResult{});
     }

@@ -18,9 +18,9 @@
 // or tables) retries the whole batch on a new snapshot.
 //
 // Contract:
-// - Errors: kNotFound "Requested resource not found" (any table missing;
-//   nothing is read or written), kInvalidArgument with DynamoDB's key texts
-//   (engine/item_key.h) or index key texts (engine/index_keys.h) — from
+// - Errors: kNotFound kItemTableNotFound (any table missing; nothing is
+//   read or written), kInvalidArgument with the key reasons
+//   (engine/item_key.h) or index key reasons (engine/index_keys.h) — from
 //   writeItems() nothing of the batch is written then —, kConflict when
 //   retries are exhausted (nothing written), kv errors.
 // - Keys, items and names are borrowed: the caller keeps them alive for the

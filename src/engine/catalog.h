@@ -40,6 +40,12 @@ struct TableInfo {
 
 using TableRef = std::shared_ptr<const TableInfo>;
 
+// kNotFound kTableNotFound for a control-plane operation's missing table
+// (item operations use kItemTableNotFound: DynamoDB words them differently).
+inline Status tableNotFound(std::string_view name) {
+  return Status::NotFound(ErrorReason::kTableNotFound, {std::string(name)});
+}
+
 class Catalog {
  public:
   Catalog() = default;

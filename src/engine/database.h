@@ -177,7 +177,9 @@ class Database {
 
   // --- control plane (engine/table_ops.cc) ---
   // `def` carries the client's choices; id, generation, uuid and times are
-  // assigned here. kAlreadyExists "Table already exists: NAME".
+  // assigned here. kAlreadyExists kTableAlreadyExists. The other table
+  // operations: kNotFound kTableNotFound, and kInvalidArgument with the
+  // reasons of the rule they break (common/status.h).
   [[nodiscard]] Result<TableDescription> createTable(TableDefinition def);
   [[nodiscard]] Result<TableDescription> describeTable(std::string_view name);
   // Names in DynamoDB order (byte order), starting after `exclusive_start`.
@@ -186,7 +188,8 @@ class Database {
   [[nodiscard]] Result<TableDescription> updateTable(std::string_view name, const TableUpdate& update);
 
   // --- items (engine/item_ops.cc) ---
-  // kNotFound "Requested resource not found" for a missing table.
+  // kNotFound kItemTableNotFound for a missing table (so for every item
+  // operation below).
   [[nodiscard]] Result<ReadResult> getItem(std::string_view table, const model::Item& key, bool consistent);
   [[nodiscard]] Result<WriteResult> writeItem(std::string_view table, const model::Item& key_attrs,
                                               KeySource source, const WriteDecider& decide);
@@ -197,7 +200,7 @@ class Database {
 
   // --- Query and Scan (engine/query_scan.cc; contract in engine/query_scan.h) ---
   // One page: `plan` fills the ReadPlan from the table definition, `visit`
-  // sees each item read. kNotFound "Requested resource not found".
+  // sees each item read. kNotFound kItemTableNotFound.
   [[nodiscard]] Result<PageResult> readPage(std::string_view table, const ReadPlanner& plan,
                                             const ItemVisitor& visit);
 
@@ -207,7 +210,7 @@ class Database {
   [[nodiscard]] Result<std::vector<BatchGetTableResult>> getItems(const std::vector<BatchGetTable>& tables,
                                                                   size_t byte_budget);
   // The current definitions of `names`, in order, in one transaction.
-  // kNotFound "Requested resource not found" if any is missing.
+  // kNotFound kItemTableNotFound if any is missing.
   [[nodiscard]] Result<std::vector<TableRef>> resolveTables(const std::vector<std::string_view>& names);
   // Every put/delete of a BatchWriteItem in ONE kv transaction (retried
   // whole on conflict); any error writes nothing. The api layer validates
@@ -222,13 +225,13 @@ class Database {
   [[nodiscard]] Result<TransactWriteOutcome> transactWrite(const TransactWriteRequest& request);
 
   // --- tags (engine/tags.cc; rules and layout in engine/tags.h) ---
-  // kNotFound "Requested resource not found: Table: NAME not found" for a
-  // missing table (the api layer words it for the ARN).
+  // kNotFound kTableNotFound for a missing table (the api layer words it
+  // for the ARN).
   [[nodiscard]] Result<std::vector<Tag>> listTags(std::string_view table);
-  // Adds or overwrites `tags` (already checked with checkTags). kInvalidArgument
-  // kTagLimitExceeded if the merged set would exceed 50 tags.
+  // Adds or overwrites `tags` (already checked by the api layer, api/tag_rules.h). kInvalidArgument
+  // ErrorReason::kTagLimitExceeded if the merged set would exceed 50 tags.
   [[nodiscard]] Status tagTable(std::string_view table, const std::vector<Tag>& tags);
-  // Removes `tag_keys` (absent keys are fine; checked with checkTagKeys).
+  // Removes `tag_keys` (absent keys are fine; already checked by the api layer).
   [[nodiscard]] Status untagTable(std::string_view table, const std::vector<std::string>& tag_keys);
 
   // --- Time to Live (engine/ttl.cc; rules in engine/ttl.h) ---

@@ -4,26 +4,15 @@ namespace fdyno::engine {
 
 namespace {
 
-// "One or more parameter values were invalid: Type mismatch for Index Key x
-// Expected: S Actual: N IndexName: by_x" (DynamoDB; a NULL value reports
-// "Actual: NULL").
 Status typeMismatch(const KeyAttribute& key, const model::AttributeValue& v, const IndexDefinition& index) {
-  std::string m = "One or more parameter values were invalid: Type mismatch for Index Key ";
-  m.append(key.name).append(" Expected: ").append(model::attrTypeName(key.type));
-  m.append(" Actual: ").append(model::attrTypeName(v.type));
-  m.append(" IndexName: ").append(index.name);
-  return Status::InvalidArgument(m);
+  return Status::InvalidArgument(ErrorReason::kIndexKeyTypeMismatch,
+                                 {key.name, std::string(model::attrTypeName(key.type)),
+                                  std::string(model::attrTypeName(v.type)), index.name});
 }
 
-// DynamoDB's text for an empty string index key.
-// TODO(verify): the binary variant's wording is inferred from the string one.
 Status emptyValue(const KeyAttribute& key, const IndexDefinition& index) {
-  std::string m =
-      "One or more parameter values are not valid. A value specified for a secondary index key is not supported. "
-      "The AttributeValue for a key attribute cannot contain an empty ";
-  m.append(key.type == model::AttrType::kB ? "binary" : "string");
-  m.append(" value. IndexName: ").append(index.name).append(", IndexKey: ").append(key.name);
-  return Status::InvalidArgument(m);
+  return Status::InvalidArgument(ErrorReason::kIndexKeyEmpty,
+                                 {key.name, key.type == model::AttrType::kB ? "B" : "S", index.name});
 }
 
 Status checkKeys(const std::vector<KeyAttribute>& keys, const IndexDefinition& index, const model::Item& item) {

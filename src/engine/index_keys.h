@@ -7,7 +7,8 @@
 //   per index its hash keys then range keys). An absent attribute is fine:
 //   the item simply is not in that index (sparse indexes). A present one
 //   must have the type of its AttributeDefinition and, for S and B, must not
-//   be empty. Returns kInvalidArgument with DynamoDB's text, else OK.
+//   be empty. Returns kInvalidArgument kIndexKeyTypeMismatch(key,
+//   expected, actual, index) or kIndexKeyEmpty(key, "S"/"B", index), else OK.
 // - Pure function; thread-safe. Intended to be called by the write paths
 //   (engine/item_ops.cc) before anything is written, so a rejected item is
 //   not written to the base table either (ScyllaDB test_gsi.py

@@ -162,14 +162,10 @@ Status checkIndexKeyLimits(const TableDefinition& def, const model::Item& item) 
       if (!indexIsMaintained(index)) continue;
       // Same texts as for table keys (engine/item_key.cc).
       if (!withinLimit(index.hash_keys, item, kMaxHashKeyBytes)) {
-        return Status::InvalidArgument(
-            "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 "
-            "bytes");
+        return Status::InvalidArgument(ErrorReason::kPartitionKeyTooLarge);
       }
       if (!withinLimit(index.range_keys, item, kMaxRangeKeyBytes)) {
-        return Status::InvalidArgument(
-            "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size "
-            "limit of 1024 bytes");
+        return Status::InvalidArgument(ErrorReason::kSortKeyTooLarge);
       }
     }
   }

@@ -103,7 +103,7 @@ struct IndexEntry {
 // most 2048 bytes, each range key value at most 1024 bytes. Writes reject
 // such items (checkIndexKeyLimits); a backfill skips them.
 bool indexKeyWithinLimits(const IndexDefinition& index, const model::Item& item);
-// kInvalidArgument with DynamoDB's key size messages when an index key of
+// kInvalidArgument kPartitionKeyTooLarge / kSortKeyTooLarge when an index key of
 // `item` (in any maintained index of `def`) is too long.
 [[nodiscard]] Status checkIndexKeyLimits(const TableDefinition& def, const model::Item& item);
 

@@ -12,7 +12,7 @@
 //   the limit fails with ItemCollectionSizeLimitExceededException, message
 //   "Collection size exceeded." (developerguide/Programming.Errors.html);
 //   writes that shrink or keep the size are still allowed. The engine
-//   returns it as kInvalidArgument with exactly kCollectionSizeExceeded (the
+//   returns it as kInvalidArgument ErrorReason::kItemCollectionTooLarge (the
 //   api layer turns that into the exception, or the
 //   "ItemCollectionSizeLimitExceeded" cancellation reason of a transaction).
 // - ReturnItemCollectionMetrics=SIZE answers SizeEstimateRangeGB, "a two-
@@ -39,7 +39,6 @@
 namespace fdyno::engine {
 
 inline constexpr int64_t kItemCollectionLimitBytes = int64_t{10} << 30;
-inline constexpr std::string_view kCollectionSizeExceeded = "Collection size exceeded.";
 inline constexpr std::string_view kItemCollectionLimitEnv = "FDYNO_ITEM_COLLECTION_LIMIT_BYTES";
 
 // kItemCollectionLimitBytes, or FDYNO_ITEM_COLLECTION_LIMIT_BYTES when set to

@@ -10,15 +10,10 @@ namespace {
 constexpr size_t kMaxPartitionKeyBytes = 2048;
 constexpr size_t kMaxSortKeyBytes = 1024;
 
-const char kKeyMismatch[] = "The provided key element does not match the schema";
+Status keyMismatch() { return Status::InvalidArgument(ErrorReason::kKeyMismatch); }
 
 Status emptyKeyValue(const KeyAttribute& k) {
-  std::string msg =
-      "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an ";
-  msg += k.type == model::AttrType::kB ? "empty binary value" : "empty string value";
-  msg += ". Key: ";
-  msg += k.name;
-  return Status::InvalidArgument(msg);
+  return Status::InvalidArgument(ErrorReason::kEmptyKeyValue, {k.name, k.type == model::AttrType::kB ? "B" : "S"});
 }
 
 // Finds and checks one key attribute; on success *found is the value.
@@ -26,31 +21,21 @@ Status checkOne(const KeyAttribute& k, const model::Item& attrs, KeySource sourc
                 const model::AttributeValue** found) {
   auto it = attrs.find(k.name);
   if (it == attrs.end()) {
-    if (source == KeySource::kKey) return Status::InvalidArgument(kKeyMismatch);
-    return Status::InvalidArgument("One or more parameter values were invalid: Missing the key " + k.name +
-                                   " in the item");
+    if (source == KeySource::kKey) return keyMismatch();
+    return Status::InvalidArgument(ErrorReason::kMissingKeyInItem, {k.name});
   }
   const model::AttributeValue& v = it->second;
   if (v.type != k.type) {
-    if (source == KeySource::kKey) return Status::InvalidArgument(kKeyMismatch);
-    std::string msg = "One or more parameter values were invalid: Type mismatch for key ";
-    msg += k.name;
-    msg += " expected: ";
-    msg += model::attrTypeName(k.type);
-    msg += " actual: ";
-    msg += model::attrTypeName(v.type);
-    return Status::InvalidArgument(msg);
+    if (source == KeySource::kKey) return keyMismatch();
+    return Status::InvalidArgument(ErrorReason::kKeyTypeMismatch, {k.name, std::string(model::attrTypeName(k.type)),
+                                                                   std::string(model::attrTypeName(v.type))});
   }
   if (v.scalar.empty() && k.type != model::AttrType::kN) return emptyKeyValue(k);
   if (is_partition && v.scalar.size() > kMaxPartitionKeyBytes) {
-    return Status::InvalidArgument(
-        "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 "
-        "bytes");
+    return Status::InvalidArgument(ErrorReason::kPartitionKeyTooLarge);
   }
   if (!is_partition && v.scalar.size() > kMaxSortKeyBytes) {
-    return Status::InvalidArgument(
-        "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size "
-        "limit of 1024 bytes");
+    return Status::InvalidArgument(ErrorReason::kSortKeyTooLarge);
   }
   *found = &v;
   return Status::OK();
@@ -61,7 +46,7 @@ Status checkOne(const KeyAttribute& k, const model::Item& attrs, KeySource sourc
 Status appendItemKey(const TableDefinition& def, const model::Item& attrs, KeySource source, std::string& out) {
   if (source == KeySource::kKey) {
     size_t want = def.range_key ? 2 : 1;
-    if (attrs.size() != want) return Status::InvalidArgument(kKeyMismatch);
+    if (attrs.size() != want) return keyMismatch();
   }
   const model::AttributeValue* pk = nullptr;
   const model::AttributeValue* sk = nullptr;
@@ -71,7 +56,7 @@ Status appendItemKey(const TableDefinition& def, const model::Item& attrs, KeySo
     for (const KeyAttribute* k : {&def.hash_key, def.range_key ? &*def.range_key : nullptr}) {
       if (!k) continue;
       auto it = attrs.find(k->name);
-      if (it == attrs.end() || it->second.type != k->type) return Status::InvalidArgument(kKeyMismatch);
+      if (it == attrs.end() || it->second.type != k->type) return keyMismatch();
     }
   }
   FDYNO_RETURN_IF_ERROR(checkOne(def.hash_key, attrs, source, true, &pk));

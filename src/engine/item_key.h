@@ -1,16 +1,14 @@
 // item_key: checks an item's or a request Key's key attributes against the
 // table's key schema and builds the kv key of the item.
 //
-// Errors are kInvalidArgument carrying DynamoDB's ValidationException text:
-// - From a full item (PutItem):
-//   "One or more parameter values were invalid: Missing the key p in the item"
-//   "One or more parameter values were invalid: Type mismatch for key p expected: S actual: N"
+// Errors are kInvalidArgument with a reason (common/status.h; DynamoDB's
+// ValidationException texts are in api/errors.cc):
+// - From a full item (PutItem): kMissingKeyInItem(p), kKeyTypeMismatch(p,
+//   expected, actual).
 // - From a Key (GetItem, DeleteItem, UpdateItem): any missing, extra or
-//   mistyped attribute gives "The provided key element does not match the schema".
-// - Both: "One or more parameter values are not valid. The AttributeValue for a
-//   key attribute cannot contain an empty string value. Key: p" (or "empty
-//   binary value"), and the key size limits (2048 bytes partition key, 1024
-//   bytes sort key).
+//   mistyped attribute gives kKeyMismatch.
+// - Both: kEmptyKeyValue(p, "S" or "B"), and the key size limits
+//   (kPartitionKeyTooLarge over 2048 bytes, kSortKeyTooLarge over 1024).
 // Thread safety: pure functions.
 #pragma once
 

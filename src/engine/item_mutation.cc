@@ -64,7 +64,7 @@ Status trackCollectionSize(kv::Transaction& txn, const TableInfo& table, std::st
   int64_t size = decodeCounter(raw) + delta;
   // Only growth is refused: DynamoDB still allows writes that shrink (or
   // keep) a collection that is over the limit.
-  if (delta > 0 && size > limit) return Status::InvalidArgument(kCollectionSizeExceeded);
+  if (delta > 0 && size > limit) return Status::InvalidArgument(ErrorReason::kItemCollectionTooLarge);
   if (delta != 0) txn.atomicAdd(key, delta);
   metrics->collection_size = size < 0 ? 0 : size;
   return Status::OK();
@@ -116,7 +116,7 @@ Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, std::stri
     // any request value, and the item codec refuses to decode much deeper
     // items, so without this check such an item could be stored and never
     // read again.
-    if (model::exceedsNestingDepth(*plan.item)) return Status::InvalidArgument(model::kNestingTooDeep);
+    if (model::exceedsNestingDepth(*plan.item)) return Status::InvalidArgument(ErrorReason::kNestingTooDeep);
     // Before anything is written: a rejected item must not reach the base
     // table either (DynamoDB rejects the whole write).
     if (indexed) {

@@ -15,8 +15,8 @@
 //   atomicAdd, which adds no read conflict.
 // - Before writing anything it checks that the new item is within
 //   DynamoDB's 32-level nesting limit (model::exceedsNestingDepth;
-//   kInvalidArgument model::kNestingTooDeep) and the index key attributes of
-//   the new item (engine/index_keys.h, DynamoDB's messages), and returns
+//   kInvalidArgument kNestingTooDeep) and the index key attributes of
+//   the new item (engine/index_keys.h: kIndexKeyTypeMismatch, kIndexKeyEmpty), and returns
 //   kInvalidArgument if one is wrong; nothing is written then.
 // - `old` may be decoded (its item() called) when the table has indexes:
 //   the old entries are found from the old item's index key values.
@@ -26,7 +26,7 @@
 //   result->table is left to the caller.
 // - Tables with LSIs: a write that makes its item collection grow past
 //   `collection_limit` bytes (DatabaseOptions::item_collection_limit_bytes;
-//   DynamoDB's 10 GB) returns kInvalidArgument kCollectionSizeExceeded
+//   DynamoDB's 10 GB) returns kInvalidArgument kItemCollectionTooLarge
 //   (engine/item_collection.h); the caller abandons the transaction, so
 //   nothing of the write is committed. The collection counter is read with a
 //   snapshot read (no read conflict) even for writes that do not change it,
@@ -46,7 +46,7 @@ namespace fdyno::engine {
 // Applies one decided write to `txn`: the item's key/value, every secondary-index entry of the
 // table (GSIs and LSIs, added/moved/removed/updated as the old and new item require), and the
 // table's and indexes' counters (item count, size bytes via kv atomicAdd). Validates index key
-// attribute types of the new item first (checkIndexKeyAttributes: DynamoDB's messages) and
+// attribute types of the new item first (checkIndexKeyAttributes) and
 // returns kInvalidArgument without writing anything if they are wrong.
 // `old` is the stored old item as read in this same transaction (StoredItem, may be absent).
 // The item's kv key is rebuilt from the item (new item for kPut, old item for kDelete); use

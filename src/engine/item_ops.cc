@@ -10,7 +10,6 @@ namespace fdyno::engine {
 namespace {
 // Item operations answer a missing table with this text alone (unlike the
 // control-plane operations, which name the table).
-constexpr std::string_view kItemTableNotFound = "Requested resource not found";
 }  // namespace
 
 Result<ReadResult> Database::getItem(std::string_view table, const model::Item& key, bool consistent) {
@@ -19,7 +18,7 @@ Result<ReadResult> Database::getItem(std::string_view table, const model::Item& 
   (void)consistent;
   auto txn = store_.begin();
   FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolve(*txn, table));
-  if (!t) return Status::NotFound(kItemTableNotFound);
+  if (!t) return Status::NotFound(ErrorReason::kItemTableNotFound, {std::string(table)});
   std::string k;
   k.reserve(t->item_prefix.size() + 64);
   k = t->item_prefix;
@@ -44,7 +43,7 @@ Result<WriteResult> Database::writeItem(std::string_view table, const model::Ite
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
     result = WriteResult{};
     FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolve(txn, table));
-    if (!t) return Status::NotFound(kItemTableNotFound);
+    if (!t) return Status::NotFound(ErrorReason::kItemTableNotFound, {std::string(table)});
     key.assign(t->item_prefix);
     FDYNO_RETURN_IF_ERROR(appendItemKey(t->def, key_attrs, source, key));
 

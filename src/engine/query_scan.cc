@@ -16,9 +16,6 @@ namespace fdyno::engine {
 
 namespace {
 
-constexpr std::string_view kItemTableNotFound = "Requested resource not found";
-constexpr std::string_view kStartKeyInvalid = "The provided starting key is invalid";
-constexpr std::string_view kKeyMismatch = "The provided key element does not match the schema";
 
 // Pairs per kv range read: large enough to amortize the call, small enough
 // that a Limit-ed or byte-limited page does not read far past its end.
@@ -42,7 +39,9 @@ int startKeyShape(const KeySpace& space, const model::Item& key) {
   return 0;
 }
 
-Status invalid(std::string msg) { return Status::InvalidArgument(std::move(msg)); }
+Status invalid(ErrorReason r, std::vector<std::string> args = {}) {
+  return Status::InvalidArgument(r, std::move(args));
+}
 
 std::vector<const model::AttributeValue*> valuesOf(const std::vector<const KeyAttribute*>& attrs,
                                                    const model::Item& key) {
@@ -65,12 +64,12 @@ Status checkQueryStart(const KeySpace& space, const ReadPlan& plan, const model:
     // Index partitions hold many items: no such rule there.
     const model::AttributeValue& pk = *esk_partition[0];
     std::string shown = pk.type == model::AttrType::kB ? model::base64Encode(pk.scalar) : pk.scalar;
-    return invalid("The provided exclusive start key is invalid: ExclusiveStartKey: {" + space.hashKeys()[0]->name +
-                   "=AttributeValue: {" + std::string(model::attrTypeName(pk.type)) + ":" + shown + "}}");
+    return invalid(ErrorReason::kStartKeyNotInQuery,
+                   {space.hashKeys()[0]->name, std::string(model::attrTypeName(pk.type)), std::move(shown)});
   }
   if (!plan.sort && plan.sort_prefix.empty()) {
     if (!same_partition) {
-      return invalid("The provided starting key is outside query boundaries based on provided conditions");
+      return invalid(ErrorReason::kStartKeyOutsideQuery);
     }
     return Status::OK();
   }
@@ -79,9 +78,9 @@ Status checkQueryStart(const KeySpace& space, const ReadPlan& plan, const model:
   std::string moved = space.partitionPrefix(plan.partition);
   moved.append(k, space.partitionPrefix(esk_partition).size());
   if (!planRange(space, plan).contains(moved)) {
-    return invalid("The provided starting key does not match the range key predicate");
+    return invalid(ErrorReason::kStartKeyRangeMismatch);
   }
-  if (!same_partition) return invalid("The query can return at most one row and cannot be restarted");
+  if (!same_partition) return invalid(ErrorReason::kStartKeyOneRow);
   return Status::OK();
 }
 
@@ -91,23 +90,23 @@ Status applyStartKey(const KeySpace& space, const ReadPlan& plan, KeyRange& rang
   int shape = startKeyShape(space, esk);
   std::string k = space.prefix();
   if (plan.kind == ReadKind::kQuery || space.index()) {
-    if (shape == 1) return invalid(std::string(kStartKeyInvalid));
-    if (shape == 2) return invalid(std::string(kKeyMismatch));
+    if (shape == 1) return invalid(ErrorReason::kStartKeyInvalid);
+    if (shape == 2) return invalid(ErrorReason::kKeyMismatch);
     FDYNO_RETURN_IF_ERROR(space.appendKey(esk, k));
   }
   if (plan.kind == ReadKind::kQuery) {
     FDYNO_RETURN_IF_ERROR(checkQueryStart(space, plan, esk, k));
   } else {
-    std::string prefix_msg = std::string(kStartKeyInvalid) + ": ";
+    // Scan words these "The provided starting key is invalid: <why>".
     if (!space.index()) {
-      if (shape != 0) return invalid(prefix_msg + std::string(kKeyMismatch));
+      if (shape != 0) return Status::Wrap(ErrorReason::kStartKeyInvalidBecause, invalid(ErrorReason::kKeyMismatch));
       Status st = space.appendKey(esk, k);
-      if (!st.ok()) return invalid(prefix_msg + st.message());
+      if (!st.ok()) return Status::Wrap(ErrorReason::kStartKeyInvalidBecause, st);
     }
     if (plan.total_segments > 1 && !range.contains(k)) {
-      return invalid(prefix_msg +
-                     "Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: " +
-                     std::to_string(plan.total_segments) + " Segment: " + std::to_string(plan.segment));
+      return Status::Wrap(ErrorReason::kStartKeyInvalidBecause,
+                          invalid(ErrorReason::kStartKeyWrongSegment,
+                                  {std::to_string(plan.total_segments), std::to_string(plan.segment)}));
     }
   }
   if (plan.forward) {
@@ -172,7 +171,7 @@ Status KeySpace::appendKey(const model::Item& key, std::string& out) const {
   std::string scratch;
   FDYNO_RETURN_IF_ERROR(appendItemKey(*def_, extractKey(*def_, key), KeySource::kKey, scratch));
   std::string entry;
-  if (!indexEntryKey(*def_, *index_, key, entry)) return invalid(std::string(kKeyMismatch));
+  if (!indexEntryKey(*def_, *index_, key, entry)) return invalid(ErrorReason::kKeyMismatch);
   out = std::move(entry);
   return Status::OK();
 }
@@ -203,7 +202,7 @@ Result<PageResult> Database::readPage(std::string_view table, const ReadPlanner&
   // whole page comes from the transaction's one read version.
   auto txn = store_.begin();
   FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolve(*txn, table));
-  if (!t) return Status::NotFound(kItemTableNotFound);
+  if (!t) return Status::NotFound(ErrorReason::kItemTableNotFound, {std::string(table)});
   ReadPlan plan;
   FDYNO_RETURN_IF_ERROR(planner(*t, plan));
   if (plan.kind == ReadKind::kQuery && plan.partition.empty()) {

@@ -19,8 +19,8 @@
 // - The planner runs inside the read, with the table definition, before any
 //   item is read: it checks what needs the schema and fills the ReadPlan.
 //   A non-OK Status ends the read and is returned as is.
-// - Errors: kNotFound "Requested resource not found" (missing table),
-//   kInvalidArgument with DynamoDB's ExclusiveStartKey messages (below),
+// - Errors: kNotFound kItemTableNotFound (missing table),
+//   kInvalidArgument with the ExclusiveStartKey reasons (below),
 //   kCorruption, kv errors.
 // - Thread safety: readPage may run concurrently with anything; the planner
 //   and visitor are called on the calling thread.
@@ -112,20 +112,16 @@ struct ReadPlan {
   uint32_t segment = 0;
   uint32_t total_segments = 1;
   // Exclusive start key, not yet validated: readPage checks it against the
-  // key schema with DynamoDB's messages:
-  //  Query: wrong attribute count or names "The provided starting key is
-  //    invalid"; a wrong type "The provided key element does not match the
-  //    schema"; outside the key condition "The provided starting key is
-  //    outside query boundaries based on provided conditions" (no sort
-  //    condition) or "The provided starting key does not match the range
-  //    key predicate" then "The query can return at most one row and cannot
-  //    be restarted" (sort condition, other partition); any start key on a
-  //    hash-only key space "The provided exclusive start key is invalid:
-  //    ExclusiveStartKey: {p=AttributeValue: {S:v}}".
-  //  Scan: "The provided starting key is invalid: The provided key element
-  //    does not match the schema"; with segments, a key outside the segment
-  //    "The provided starting key is invalid: Invalid ExclusiveStartKey.
-  //    Please use ExclusiveStartKey with correct Segment. TotalSegments: T Segment: S".
+  // key schema, in DynamoDB's order, with these reasons (common/status.h;
+  // DynamoDB's texts in api/errors.cc):
+  //  Query: wrong attribute count or names kStartKeyInvalid; a wrong type
+  //    kKeyMismatch; outside the key condition kStartKeyOutsideQuery (no
+  //    sort condition) or kStartKeyRangeMismatch then kStartKeyOneRow (sort
+  //    condition, other partition); any start key on a hash-only key space
+  //    kStartKeyNotInQuery(name, type, value as shown).
+  //  Scan: kStartKeyInvalidBecause wrapping kKeyMismatch (or the key's own
+  //    error); with segments, a key outside the segment
+  //    kStartKeyInvalidBecause wrapping kStartKeyWrongSegment(T, S).
   const model::Item* exclusive_start = nullptr;
   size_t limit = 0;  // items read; 0 = no limit
   size_t byte_limit = kPageByteLimit;

@@ -18,7 +18,7 @@ int64_t nowMs() {
       .count();
 }
 
-Status streamNotFound() { return Status::NotFound("Requested resource not found: Stream not found"); }
+Status streamNotFound() { return Status::NotFound(ErrorReason::kStreamNotFound); }
 
 // Records start after the stream's metadata key (its bare prefix).
 std::string recordsBegin(const std::string& prefix) {

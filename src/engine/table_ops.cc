@@ -49,12 +49,6 @@ std::string streamLabel(double t) {
   return buf;
 }
 
-std::string tableNotFound(std::string_view name) {
-  std::string m = "Requested resource not found: Table: ";
-  m.append(name).append(" not found");
-  return m;
-}
-
 int64_t decodeCounter(const std::optional<std::string>& v) {
   if (!v || v->size() != 8) return 0;
   uint64_t x = 0;
@@ -74,15 +68,14 @@ Status applyIndexUpdates(TableDefinition& def, const TableUpdate& u, BillingMode
   }
   if ((u.create_index || u.delete_index) && busy) {
     // LimitExceededException in the api layer's pre-check; here only on a race.
-    return Status::InvalidArgument(
-        "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+    return Status::InvalidArgument(ErrorReason::kOneIndexChangeAtATime);
   }
   for (const auto& [name, tp] : u.index_throughput) {
     IndexDefinition* found = nullptr;
     for (auto& index : def.global_indexes) {
       if (index.name == name) found = &index;
     }
-    if (!found) return Status::NotFound("Requested resource not found: Index: " + name + " not found");
+    if (!found) return Status::NotFound(ErrorReason::kIndexNotFound, {name});
     if (target == BillingMode::kProvisioned) found->throughput = tp;
   }
   if (u.delete_index) {
@@ -90,32 +83,26 @@ Status applyIndexUpdates(TableDefinition& def, const TableUpdate& u, BillingMode
     for (auto& index : def.global_indexes) {
       if (index.name == *u.delete_index) found = &index;
     }
-    if (!found) return Status::NotFound("Requested resource not found: Index: " + *u.delete_index + " not found");
+    if (!found) return Status::NotFound(ErrorReason::kIndexNotFound, {*u.delete_index});
     found->status = IndexStatus::kDeleting;
   }
   if (u.create_index) {
     if (def.findIndex(u.create_index->name)) {
-      return Status::InvalidArgument("Attempting to create an index which already exists");
+      return Status::InvalidArgument(ErrorReason::kIndexAlreadyExists);
     }
     // A key attribute keeps its type: the table's and other indexes' key
     // attributes are defined already.
     for (const auto& ad : u.attribute_definitions) {
       for (auto& existing : def.attribute_definitions) {
         if (existing.name == ad.name && existing.type != ad.type) {
-          return Status::InvalidArgument(
-              "One or more parameter values were invalid: Attributes cannot be redefined. Please check that your "
-              "attribute has the same type as previously defined. Attribute: " +
-              ad.name);
+          return Status::InvalidArgument(ErrorReason::kAttributeRedefined, {ad.name});
         }
       }
     }
     if (def.global_indexes.size() >= kMaxGlobalIndexes) {
-      return Status::InvalidArgument(
-          "One or more parameter values were invalid: Number of GlobalSecondaryIndexes exceeds per-table limit "
-          "of " +
-          std::to_string(kMaxGlobalIndexes));
+      return Status::InvalidArgument(ErrorReason::kTooManyGlobalIndexes, {std::to_string(kMaxGlobalIndexes)});
     }
-    if (def.last_index_number == 0xFFFF) return Status::InvalidArgument("Too many indexes created on this table");
+    if (def.last_index_number == 0xFFFF) return Status::InvalidArgument(ErrorReason::kTooManyIndexesCreated);
     for (const auto& ad : u.attribute_definitions) {
       bool known = false;
       for (const auto& existing : def.attribute_definitions) known = known || existing.name == ad.name;
@@ -178,9 +165,8 @@ Status Database::readCounters(kv::Transaction& txn, const TableInfo& t, TableDes
 }
 
 Result<TableDescription> Database::createTable(TableDefinition def) {
-  // Tags are checked here (the same rules as TagResource) and stored under
-  // the table's key range, not in the definition (engine/tags.h).
-  FDYNO_RETURN_IF_ERROR(checkCreateTableTags(def.tags));
+  // Tags (checked by the api layer, api/tag_rules.h) are stored under the
+  // table's key range, not in the definition (engine/tags.h).
   std::vector<Tag> tags = std::move(def.tags);
   def.tags.clear();
   double now = nowSeconds();
@@ -205,7 +191,7 @@ Result<TableDescription> Database::createTable(TableDefinition def) {
   TableRef created;
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
     FDYNO_ASSIGN_OR_RETURN(auto existing, txn.get(keys::tableNameKey(def.name)));
-    if (existing) return Status::AlreadyExists("Table already exists: " + def.name);
+    if (existing) return Status::AlreadyExists(ErrorReason::kTableAlreadyExists, {def.name});
     // Table ids come from a counter in the store so that processes sharing
     // the store never hand out the same id; concurrent creates conflict here
     // and retry, which is fine for a control-plane operation.
@@ -232,7 +218,7 @@ Result<TableDescription> Database::createTable(TableDefinition def) {
 Result<TableDescription> Database::describeTable(std::string_view name) {
   auto txn = store_.begin();
   FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.load(*txn, name));
-  if (!t) return Status::NotFound(tableNotFound(name));
+  if (!t) return tableNotFound(name);
   TableDescription d;
   d.table = std::move(t);
   d.status = TableStatus::kActive;
@@ -261,11 +247,9 @@ Result<TableDescription> Database::deleteTable(std::string_view name) {
   TableDescription d;
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
     FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.load(txn, name));
-    if (!t) return Status::NotFound(tableNotFound(name));
+    if (!t) return tableNotFound(name);
     if (t->def.deletion_protection) {
-      return Status::InvalidArgument(
-          "Resource cannot be deleted as it is currently protected against deletion. Disable deletion "
-          "protection first.");
+      return Status::InvalidArgument(ErrorReason::kDeletionProtected);
     }
     d = TableDescription{};
     d.table = t;
@@ -287,31 +271,22 @@ Result<TableDescription> Database::updateTable(std::string_view name, const Tabl
   TableDescription d;
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
     FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.load(txn, name));
-    if (!t) return Status::NotFound(tableNotFound(name));
+    if (!t) return tableNotFound(name);
     TableDefinition def = t->def;
     double now = nowSeconds();
     bool becomes_updating = false;
     BillingMode target = u.billing_mode.value_or(def.billing_mode);
     if (u.throughput && target == BillingMode::kPayPerRequest) {
-      return Status::InvalidArgument(
-          "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-          "specified when BillingMode is PAY_PER_REQUEST");
+      return Status::InvalidArgument(ErrorReason::kThroughputWithPayPerRequest);
     }
     if (u.throughput && def.billing_mode == BillingMode::kProvisioned && target == BillingMode::kProvisioned &&
         u.throughput->read == def.throughput.read && u.throughput->write == def.throughput.write) {
-      return Status::InvalidArgument(
-          "The provisioned throughput for the table will not change. The requested value equals the current "
-          "value. Current ReadCapacityUnits provisioned for the table: " +
-          std::to_string(def.throughput.read) +
-          ". Requested ReadCapacityUnits: " + std::to_string(u.throughput->read) +
-          ". Current WriteCapacityUnits provisioned for the table: " + std::to_string(def.throughput.write) +
-          ". Requested WriteCapacityUnits: " + std::to_string(u.throughput->write) +
-          ". Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.");
+      return Status::InvalidArgument(ErrorReason::kThroughputUnchanged,
+                                     {std::to_string(def.throughput.read), std::to_string(u.throughput->read),
+                                      std::to_string(def.throughput.write), std::to_string(u.throughput->write)});
     }
     if (target == BillingMode::kProvisioned && def.billing_mode == BillingMode::kPayPerRequest && !u.throughput) {
-      return Status::InvalidArgument(
-          "One or more parameter values were invalid: ProvisionedThroughput must be specified when BillingMode "
-          "is PROVISIONED");
+      return Status::InvalidArgument(ErrorReason::kThroughputRequired);
     }
     // Switching to PROVISIONED needs a throughput for every GSI, given in
     // GlobalSecondaryIndexUpdates (Update).
@@ -320,9 +295,7 @@ Result<TableDescription> Database::updateTable(std::string_view name, const Tabl
         bool given = false;
         for (const auto& [n, tp] : u.index_throughput) given = given || n == index.name;
         if (!given) {
-          return Status::InvalidArgument(
-              "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: " +
-              index.name);
+          return Status::InvalidArgument(ErrorReason::kIndexThroughputRequired, {index.name});
         }
       }
     }
@@ -332,10 +305,10 @@ Result<TableDescription> Database::updateTable(std::string_view name, const Tabl
       // DynamoDB refuses no-op stream changes, and changing the view type of
       // an enabled stream (disable it first).
       if (u.stream->enabled && def.stream.enabled) {
-        return Status::InvalidArgument("Table already has an enabled stream: TableName: " + def.name);
+        return Status::InvalidArgument(ErrorReason::kStreamAlreadyEnabled, {def.name});
       }
       if (!u.stream->enabled && !def.stream.enabled) {
-        return Status::InvalidArgument("Table has no stream to disable: TableName: " + def.name);
+        return Status::InvalidArgument(ErrorReason::kNoStreamToDisable, {def.name});
       }
     }
     if (u.billing_mode) {

@@ -11,7 +11,9 @@
 // CreateTable's tags in TableDefinition::tags; the Database methods below
 // treat them as stored tags and move them to kv at the next tag change.)
 //
-// Rules (DynamoDB's, as observed on the service in 2026; messages exact):
+// Rules (DynamoDB's, as observed on the service in 2026). Those of a
+// request alone are checked by the api layer (api/tag_rules.h); the engine
+// checks only the merged limit (kInvalidArgument kTagLimitExceeded):
 // - A key is 1..128 characters, a value 0..256 (Unicode characters, not
 //   bytes); both only letters, numbers, space separators and + - = . _ : / @.
 // - A key may not start with "aws:"; a request may not repeat a key.
@@ -21,7 +23,7 @@
 // - TagResource with no tags / UntagResource with no keys are errors.
 // - A request is all or nothing: one bad tag rejects every tag in it.
 //
-// Thread safety: the check* functions are pure. The Database methods
+// Thread safety: the Database methods
 // (engine/database.h) run in their own kv transactions; concurrent taggers of
 // one table conflict on the tag range they read and retry, so no change is
 // lost (Alternator's test_concurrent_tag).
@@ -42,36 +44,6 @@ namespace fdyno::engine {
 inline constexpr size_t kMaxTagsPerTable = 50;
 inline constexpr size_t kMaxTagKeyChars = 128;
 inline constexpr size_t kMaxTagValueChars = 256;
-
-inline constexpr std::string_view kTagLimitExceeded =
-    "Number of Tags exceed the current limit for the provided ResourceArn";
-
-// One tag as the client sent it: Key or Value may be missing.
-struct TagInput {
-  std::optional<std::string> key;
-  std::optional<std::string> value;
-};
-
-// The checks of a TagResource/CreateTable tag list that need no stored
-// state, in DynamoDB's order: empty list; per tag (in order) key, value, the
-// "aws:" prefix; duplicate keys; more than 50 in the request. kInvalidArgument:
-//   "Atleast one Tag needs to be provided as Input."
-//   "The Tag Key provided is invalid, Key: <key>"      ("Key: null" when missing)
-//   "The Tag Value provided is invalid, Value: <value>" ("Value: null" when missing)
-//   "Tag Key cannot be prefixed with aws:, Key: <key>"
-//   "Duplicate Tag Keys provided as input: Duplicate Tag Key found <key>"
-//   kTagLimitExceeded
-[[nodiscard]] Status checkTags(const std::vector<TagInput>& tags);
-// CreateTable: the same checks, except that no tags at all is fine.
-[[nodiscard]] Status checkCreateTableTags(const std::vector<Tag>& tags);
-// UntagResource's TagKeys: "Atleast one Tag Key needs to be provided as
-// Input.", each key's rule (above), more than 50 keys (kTagLimitExceeded).
-[[nodiscard]] Status checkTagKeys(const std::vector<std::string>& keys);
-
-// True if `s` is valid UTF-8 made only of characters a tag allows.
-bool isValidTagText(std::string_view s);
-// Number of Unicode code points in UTF-8 text (invalid bytes count one each).
-size_t utf8Length(std::string_view s);
 
 namespace keys {
 inline constexpr char kTagSpace = '\x04';  // after the counters (03)

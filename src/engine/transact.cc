@@ -11,7 +11,6 @@ namespace fdyno::engine {
 
 namespace {
 
-constexpr std::string_view kItemTableNotFound = "Requested resource not found";
 
 // Resolves the tables of one attempt, each name once (a transaction usually
 // names one or two tables many times).
@@ -24,7 +23,7 @@ class TableSet {
       if (n == name) return t;
     }
     FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolve(txn_, name));
-    if (!t) return Status::NotFound(kItemTableNotFound);
+    if (!t) return Status::NotFound(ErrorReason::kItemTableNotFound, {std::string(name)});
     seen_.emplace_back(name, t);
     return t;
   }
@@ -49,10 +48,9 @@ bool hasDuplicate(const std::vector<std::string>& keys) {
 
 // Marks an abandoned attempt whose answer is in the outcome (cancellation,
 // replay, token mismatch) rather than in the returned Status.
-const Status& outcomeSentinel() {
-  static const Status s = Status::InvalidArgument("fdyno: transaction outcome decided");
-  return s;
-}
+Status outcomeDecided() { return Status::InvalidArgument(ErrorReason::kTransactionOutcome); }
+
+Status duplicateTarget() { return Status::InvalidArgument(ErrorReason::kMultipleOperationsOnOneItem); }
 
 }  // namespace
 
@@ -76,7 +74,7 @@ Result<TransactGetOutcome> Database::transactGet(const std::vector<TransactGetAc
       return out;
     }
   }
-  if (hasDuplicate(keys)) return Status::InvalidArgument(kMultipleOperationsOnOneItem);
+  if (hasDuplicate(keys)) return duplicateTarget();
   out.items.resize(actions.size());
   for (size_t i = 0; i < actions.size(); ++i) {
     // Snapshot reads: the transaction is never committed, its reads all come
@@ -112,7 +110,7 @@ Result<TransactWriteOutcome> Database::transactWrite(const TransactWriteRequest&
     out.status = TransactWriteStatus::kCanceled;
     out.reasons.assign(n, Status::OK());
     out.reasons[i] = std::move(st);
-    return outcomeSentinel();
+    return outcomeDecided();
   };
 
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
@@ -129,7 +127,7 @@ Result<TransactWriteOutcome> Database::transactWrite(const TransactWriteRequest&
       Status kst = appendItemKey(refs[i]->def, *a.key_attrs, a.source, keys[i]);
       if (!kst.ok()) return cancelAt(i, std::move(kst));
     }
-    if (hasDuplicate(keys)) return Status::InvalidArgument(kMultipleOperationsOnOneItem);
+    if (hasDuplicate(keys)) return duplicateTarget();
 
     if (has_token) {
       // Conflict-tracked: a concurrent first use of the token conflicts.
@@ -139,7 +137,7 @@ Result<TransactWriteOutcome> Database::transactWrite(const TransactWriteRequest&
         if (rec.expiry_ms > now) {
           if (!(rec.digest == req.digest)) {
             out.status = TransactWriteStatus::kTokenMismatch;
-            return outcomeSentinel();
+            return outcomeDecided();
           }
           // A replay answers without writing; its capacity is a read of the
           // items as they are now.
@@ -176,7 +174,7 @@ Result<TransactWriteOutcome> Database::transactWrite(const TransactWriteRequest&
     if (failed) {
       out.status = TransactWriteStatus::kCanceled;
       out.reasons = std::move(reasons);
-      return outcomeSentinel();
+      return outcomeDecided();
     }
 
     out.results.assign(n, WriteResult{});
@@ -211,9 +209,7 @@ Result<TransactWriteOutcome> Database::transactWrite(const TransactWriteRequest&
   });
 
   if (!st.ok()) {
-    if (st.code() == StatusCode::kInvalidArgument && st.message() == outcomeSentinel().message()) {
-      return out;
-    }
+    if (st.is(ErrorReason::kTransactionOutcome)) return out;
     if (st.isConflict()) {
       // Retries did not get through: DynamoDB answers a transaction that
       // keeps colliding with others with TransactionCanceledException and

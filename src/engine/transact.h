@@ -6,14 +6,14 @@
 //
 // Database::transactWrite() runs the whole transaction as ONE kv transaction
 // through kv::runTransaction:
-//   1. resolve every table (catalog; kNotFound "Requested resource not found");
+//   1. resolve every table (catalog; kNotFound kItemTableNotFound);
 //   2. per action, in request order: its api-layer precheck, then its key
 //      against the table's schema. The first failure cancels the transaction
 //      with that action's reason and nothing else evaluated (DynamoDB reports
 //      only the first validation error: Alternator's
 //      test_transact_write_cancellation_reasons_validationerror);
-//   3. two actions on one item: kInvalidArgument "Transaction request cannot
-//      include multiple operations on one item";
+//   3. two actions on one item: kInvalidArgument
+//      kMultipleOperationsOnOneItem;
 //   4. ClientRequestToken (engine/idempotency.h): a live record with the
 //      same digest is a replay (nothing written), another digest a mismatch;
 //   5. read every target item with a conflict-tracked get, run every
@@ -22,7 +22,7 @@
 //   6. apply every decided write with applyItemMutation (engine/
 //      item_mutation.h: item, secondary indexes, counters); an index key
 //      error cancels with a ValidationError at that action, an item
-//      collection growing past its limit (kCollectionSizeExceeded,
+//      collection growing past its limit (kItemCollectionTooLarge,
 //      engine/item_collection.h) with that status at that action;
 //   7. write the token record; commit. A conflict (another writer touched an
 //      item, table or token read in 1-5) retries everything from step 1 on a
@@ -33,8 +33,11 @@
 // - Borrowed inputs (table names, items, the response text) must outlive the
 //   call. Deciders may run several times (once per attempt); they must not
 //   consume their inputs.
-// - Errors returned as Status: kNotFound (table), kInvalidArgument (duplicate
-//   targets), kv errors. Everything else is in the outcome.
+// - Errors returned as Status: kNotFound kItemTableNotFound, kInvalidArgument
+//   kMultipleOperationsOnOneItem, kv errors. Everything else is in the
+//   outcome; a cancellation's per-action reasons are typed Statuses
+//   (kConditionFailed from a decider, kItemCollectionTooLarge, key and index
+//   key reasons, a precheck's reason), worded by api/errors.h.
 // - Thread safety: as Database (any thread).
 #pragma once
 
@@ -54,9 +57,6 @@ namespace fdyno::engine {
 
 // DynamoDB's limit on actions per transaction (25 until September 2022).
 inline constexpr size_t kMaxTransactActions = 100;
-
-inline constexpr std::string_view kMultipleOperationsOnOneItem =
-    "Transaction request cannot include multiple operations on one item";
 
 // ---- TransactGetItems ----
 

@@ -11,10 +11,6 @@ namespace fdyno::engine {
 
 namespace {
 
-std::string tableNotFound(std::string_view name) {
-  return "Requested resource not found: Table: " + std::string(name) + " not found";
-}
-
 double nowFractional() {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch())
@@ -52,7 +48,7 @@ bool isExpired(const model::Item& item, std::string_view attr, int64_t now) {
 Result<TtlDescription> Database::describeTimeToLive(std::string_view table) {
   auto txn = store_.begin();
   FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.load(*txn, table));
-  if (!t) return Status::NotFound(tableNotFound(table));
+  if (!t) return tableNotFound(table);
   TtlDescription d;
   d.enabled = !t->def.ttl_attribute.empty();
   d.attribute = t->def.ttl_attribute;
@@ -63,15 +59,14 @@ Status Database::updateTimeToLive(std::string_view table, std::string_view attri
   TableRef updated;
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
     FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.load(txn, table));
-    if (!t) return Status::NotFound(tableNotFound(table));
+    if (!t) return tableNotFound(table);
     const std::string& current = t->def.ttl_attribute;
     bool active = !current.empty();
     if (active && current != attribute) {
-      return Status::InvalidArgument("TimeToLive is active on a different AttributeName: current AttributeName is " +
-                                     current);
+      return Status::InvalidArgument(ErrorReason::kTtlOnOtherAttribute, {current});
     }
-    if (active && enabled) return Status::InvalidArgument("TimeToLive is already enabled");
-    if (!active && !enabled) return Status::InvalidArgument("TimeToLive is already disabled");
+    if (active && enabled) return Status::InvalidArgument(ErrorReason::kTtlAlreadyEnabled);
+    if (!active && !enabled) return Status::InvalidArgument(ErrorReason::kTtlAlreadyDisabled);
     TableDefinition def = t->def;
     def.ttl_attribute = enabled ? std::string(attribute) : std::string();
     def.ttl_updated_at = nowFractional();

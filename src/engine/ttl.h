@@ -13,12 +13,13 @@
 // modified multiple times within a fixed interval"); fdyno does not enforce
 // that cooldown (TODO if a client needs the error).
 //
-// UpdateTimeToLive rules (DynamoDB's order and texts, kInvalidArgument):
+// UpdateTimeToLive rules (DynamoDB's order, kInvalidArgument; the reasons'
+// texts are in api/errors.cc):
 //   TTL active on attribute A, request names B != A (enable or disable):
-//     "TimeToLive is active on a different AttributeName: current AttributeName is A"
-//   TTL active, enable again with A:  "TimeToLive is already enabled"
-//   TTL disabled, disable:            "TimeToLive is already disabled"
-// Missing table: kNotFound "Requested resource not found: Table: NAME not found".
+//     kTtlOnOtherAttribute(A)
+//   TTL active, enable again with A:  kTtlAlreadyEnabled
+//   TTL disabled, disable:            kTtlAlreadyDisabled
+// Missing table: kNotFound kTableNotFound.
 // Any attribute may be chosen, key attributes included (DynamoDB accepts it).
 //
 // Expiry (isExpired): an item expires when its TTL attribute is a Number

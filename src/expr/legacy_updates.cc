@@ -174,7 +174,7 @@ Status checkNoMixing(const std::vector<std::string_view>& legacy_present,
 }
 
 Status translateAttributeUpdatesError(const Status& s) {
-  if (s.code() == StatusCode::kInvalidArgument && s.message() == kIncorrectOperandType) {
+  if (s.is(ErrorReason::kIncorrectOperandType)) {
     return Status::InvalidArgument(kTypeMismatchForUpdate);
   }
   return s;

@@ -31,6 +31,12 @@ bool parentIsValid(const model::Item& item, const ResolvedPath& path) {
   return path.back().is_index ? p->type == AttrType::kL : p->type == AttrType::kM;
 }
 
+// Tagged so that the legacy AttributeUpdates path can reword it
+// (legacy_updates.cc, translateAttributeUpdatesError).
+Status incorrectOperandType() {
+  return Status::InvalidArgument(kIncorrectOperandType).withReason(ErrorReason::kIncorrectOperandType);
+}
+
 Result<AttributeValue> evalSetValue(const Node& n, const Bindings& b, const model::Item& item) {
   switch (n.kind) {
     case NodeKind::kPath: {
@@ -47,7 +53,7 @@ Result<AttributeValue> evalSetValue(const Node& n, const Bindings& b, const mode
       }
       FDYNO_ASSIGN_OR_RETURN(AttributeValue l, evalSetValue(*n.children[0], b, item));
       FDYNO_ASSIGN_OR_RETURN(AttributeValue r, evalSetValue(*n.children[1], b, item));
-      if (l.type != AttrType::kL || r.type != AttrType::kL) return invalid(kIncorrectOperandType);
+      if (l.type != AttrType::kL || r.type != AttrType::kL) return incorrectOperandType();
       l.list.insert(l.list.end(), std::make_move_iterator(r.list.begin()), std::make_move_iterator(r.list.end()));
       return l;
     }
@@ -55,7 +61,7 @@ Result<AttributeValue> evalSetValue(const Node& n, const Bindings& b, const mode
     case NodeKind::kMinus: {
       FDYNO_ASSIGN_OR_RETURN(AttributeValue l, evalSetValue(*n.children[0], b, item));
       FDYNO_ASSIGN_OR_RETURN(AttributeValue r, evalSetValue(*n.children[1], b, item));
-      if (l.type != AttrType::kN || r.type != AttrType::kN) return invalid(kIncorrectOperandType);
+      if (l.type != AttrType::kN || r.type != AttrType::kN) return incorrectOperandType();
       FDYNO_ASSIGN_OR_RETURN(model::Decimal x, model::Decimal::parseSyntax(l.scalar));
       FDYNO_ASSIGN_OR_RETURN(model::Decimal y, model::Decimal::parseSyntax(r.scalar));
       FDYNO_ASSIGN_OR_RETURN(model::Decimal z, n.kind == NodeKind::kPlus ? x.add(y) : x.subtract(y));
@@ -80,7 +86,7 @@ Status planAdd(const AttributeValue* existing, const AttributeValue& operand, Pl
     change.value = AttributeValue::N(z.toString());
     return Status::OK();
   }
-  if (!sameSetType(*existing, operand)) return invalid(kIncorrectOperandType);
+  if (!sameSetType(*existing, operand)) return incorrectOperandType();
   change.value = *existing;
   for (const std::string& m : operand.set) {
     if (std::find(change.value.set.begin(), change.value.set.end(), m) == change.value.set.end()) {
@@ -95,7 +101,7 @@ Status planDelete(const AttributeValue* existing, const AttributeValue& operand,
     change.path = nullptr;  // nothing to do
     return Status::OK();
   }
-  if (!sameSetType(*existing, operand)) return invalid(kIncorrectOperandType);
+  if (!sameSetType(*existing, operand)) return incorrectOperandType();
   change.value = *existing;
   auto& s = change.value.set;
   s.erase(std::remove_if(s.begin(), s.end(),

@@ -18,9 +18,12 @@
 #include "engine/stored_item.h"
 #include "engine_fixture.h"
 #include "model/item_size.h"
+#include "status_text.h"
 
 namespace fdyno::engine {
 namespace {
+
+using fdyno::testing::dynamoText;
 
 using model::AttributeValue;
 using model::AttrType;
@@ -283,7 +286,7 @@ TEST_F(BatchWriteTest, IndexKeyErrorFailsTheWholeBatchAndWritesNothing) {
   b.put(item({{"p", S("w3")}}));
   auto r = db_->writeItems(b.tables);
   ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(r.status().message(),
+  EXPECT_EQ(dynamoText(r.status()),
             "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N "
             "IndexName: byg");
   EXPECT_FALSE(get("ta", "w1").has_value());
@@ -301,7 +304,7 @@ TEST_F(BatchWriteTest, KeyErrorAndMissingTableWriteNothing) {
   b.table("nosuch").put(item({{"p", S("w2")}}));
   auto r = db_->writeItems(b.tables);
   ASSERT_EQ(r.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(r.status().message(), "Requested resource not found");
+  EXPECT_EQ(dynamoText(r.status()), "Requested resource not found");
 
   BatchBuilder c;
   c.table("ta").put(item({{"p", S("w1")}})).del("w9");
@@ -309,7 +312,7 @@ TEST_F(BatchWriteTest, KeyErrorAndMissingTableWriteNothing) {
   c.tables[0].writes.push_back({false, &bad, 0});
   auto r2 = db_->writeItems(c.tables);
   ASSERT_EQ(r2.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(r2.status().message(), "The provided key element does not match the schema");
+  EXPECT_EQ(dynamoText(r2.status()), "The provided key element does not match the schema");
   EXPECT_FALSE(get("ta", "w1").has_value());
   EXPECT_EQ(db_->describeTable("ta")->item_count, 0);
 }

@@ -266,7 +266,7 @@ TEST_F(Collections, GrowingPastTheLimitFailsAndWritesNothing) {
   r = db->putItem("t", c, model::itemSize(c), false);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(r.status().message(), kCollectionSizeExceeded);
+  EXPECT_EQ(r.status().reason(), ErrorReason::kItemCollectionTooLarge);
   // Nothing of the failed write: no item, no index entry, counters unchanged.
   EXPECT_FALSE(db->getItem("t", item({{"p", S("a")}, {"c", N("3")}}), true)->item.has_value());
   auto d = db->describeTable("t");
@@ -274,7 +274,7 @@ TEST_F(Collections, GrowingPastTheLimitFailsAndWritesNothing) {
   EXPECT_EQ(d->indexCounters(1).item_count, 2);
   // Growing an existing item fails too; another collection is not affected.
   model::Item bigger = row("a", 1, 150);
-  EXPECT_EQ(db->putItem("t", bigger, model::itemSize(bigger), false).status().message(), kCollectionSizeExceeded);
+  EXPECT_EQ(db->putItem("t", bigger, model::itemSize(bigger), false).status().reason(), ErrorReason::kItemCollectionTooLarge);
   model::Item other = row("b", 1, 100);
   EXPECT_TRUE(db->putItem("t", other, model::itemSize(other), false).ok());
   // Same size (a rewrite) and shrinking writes are allowed.
@@ -299,7 +299,7 @@ TEST_F(Collections, ShrinkingIsAllowedOverTheLimit) {
   model::Item unindexed = row("a", 1, 10, /*indexed=*/false);
   EXPECT_TRUE(db->putItem("t", unindexed, model::itemSize(unindexed), false).ok());
   model::Item grow = row("a", 2, 1);
-  EXPECT_EQ(db->putItem("t", grow, model::itemSize(grow), false).status().message(), kCollectionSizeExceeded);
+  EXPECT_EQ(db->putItem("t", grow, model::itemSize(grow), false).status().reason(), ErrorReason::kItemCollectionTooLarge);
 }
 
 TEST_F(Collections, BatchCountsEarlierWritesOfTheSameBatch) {
@@ -322,7 +322,7 @@ TEST_F(Collections, BatchCountsEarlierWritesOfTheSameBatch) {
   batch[0].writes = {{true, &d, 0}, {true, &e, 0}};
   auto f = db->writeItems(batch);
   ASSERT_FALSE(f.ok());
-  EXPECT_EQ(f.status().message(), kCollectionSizeExceeded);
+  EXPECT_EQ(f.status().reason(), ErrorReason::kItemCollectionTooLarge);
   EXPECT_FALSE(db->getItem("t", item({{"p", S("c")}, {"c", N("1")}}), true)->item.has_value());
 }
 
@@ -357,7 +357,7 @@ TEST_F(Collections, TransactionCancelsAtTheActionThatGrowsPastTheLimit) {
   ASSERT_TRUE(r.ok()) << r.status().toString();
   ASSERT_EQ(r->status, TransactWriteStatus::kCanceled);
   EXPECT_TRUE(r->reasons[0].ok());
-  EXPECT_EQ(r->reasons[1].message(), kCollectionSizeExceeded);
+  EXPECT_EQ(r->reasons[1].reason(), ErrorReason::kItemCollectionTooLarge);
   EXPECT_FALSE(db->getItem("t", item({{"p", S("b")}, {"c", N("2")}}), true)->item.has_value());
 }
 

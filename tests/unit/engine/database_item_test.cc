@@ -4,9 +4,12 @@
 
 #include "engine_fixture.h"
 #include "model/item_size.h"
+#include "status_text.h"
 
 namespace fdyno::engine::testing {
 namespace {
+
+using fdyno::testing::dynamoText;
 
 using model::AttributeValue;
 
@@ -100,24 +103,24 @@ TEST_F(DatabaseItems, ConcurrentWritersKeepCountsExact) {
 
 TEST_F(DatabaseItems, MissingTable) {
   model::Item it = item({{"p", AttributeValue::S("a")}});
-  EXPECT_EQ(put("nope", it).message(), "Requested resource not found");
+  EXPECT_EQ(dynamoText(put("nope", it)), "Requested resource not found");
   EXPECT_EQ(db_->getItem("nope", it, true).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(db_->deleteItem("nope", it, false).status().message(), "Requested resource not found");
+  EXPECT_EQ(dynamoText(db_->deleteItem("nope", it, false).status()), "Requested resource not found");
 }
 
 TEST_F(DatabaseItems, PutKeyValidation) {
-  EXPECT_EQ(put("h", item({{"x", AttributeValue::S("a")}})).message(),
+  EXPECT_EQ(dynamoText(put("h", item({{"x", AttributeValue::S("a")}}))),
             "One or more parameter values were invalid: Missing the key p in the item");
-  EXPECT_EQ(put("h", item({{"p", AttributeValue::N("1")}})).message(),
+  EXPECT_EQ(dynamoText(put("h", item({{"p", AttributeValue::N("1")}}))),
             "One or more parameter values were invalid: Type mismatch for key p expected: S actual: N");
-  EXPECT_EQ(put("hr", item({{"p", AttributeValue::S("a")}})).message(),
+  EXPECT_EQ(dynamoText(put("hr", item({{"p", AttributeValue::S("a")}}))),
             "One or more parameter values were invalid: Missing the key c in the item");
-  EXPECT_EQ(put("hr", item({{"p", AttributeValue::S("a")}, {"c", AttributeValue::S("1")}})).message(),
+  EXPECT_EQ(dynamoText(put("hr", item({{"p", AttributeValue::S("a")}, {"c", AttributeValue::S("1")}}))),
             "One or more parameter values were invalid: Type mismatch for key c expected: N actual: S");
-  EXPECT_EQ(put("h", item({{"p", AttributeValue::S("")}})).message(),
+  EXPECT_EQ(dynamoText(put("h", item({{"p", AttributeValue::S("")}}))),
             "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an "
             "empty string value. Key: p");
-  EXPECT_EQ(put("h", item({{"p", AttributeValue::S(std::string(2049, 'a'))}})).message(),
+  EXPECT_EQ(dynamoText(put("h", item({{"p", AttributeValue::S(std::string(2049, 'a'))}}))),
             "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 "
             "bytes");
   EXPECT_TRUE(put("h", item({{"p", AttributeValue::S(std::string(2048, 'a'))}})).ok());
@@ -126,15 +129,15 @@ TEST_F(DatabaseItems, PutKeyValidation) {
 TEST_F(DatabaseItems, KeyOnlyValidation) {
   const char* kMismatch = "The provided key element does not match the schema";
   auto get = [&](const char* table, const model::Item& k) { return db_->getItem(table, k, true).status(); };
-  EXPECT_EQ(get("h", item({{"q", AttributeValue::S("a")}})).message(), kMismatch);
-  EXPECT_EQ(get("h", item({{"p", AttributeValue::N("1")}})).message(), kMismatch);
-  EXPECT_EQ(get("h", item({{"p", AttributeValue::S("a")}, {"x", AttributeValue::S("b")}})).message(), kMismatch);
-  EXPECT_EQ(get("hr", item({{"p", AttributeValue::S("a")}})).message(), kMismatch);
-  EXPECT_EQ(get("h", item({})).message(), kMismatch);
-  EXPECT_EQ(get("h", item({{"p", AttributeValue::S("")}})).message(),
+  EXPECT_EQ(dynamoText(get("h", item({{"q", AttributeValue::S("a")}}))), kMismatch);
+  EXPECT_EQ(dynamoText(get("h", item({{"p", AttributeValue::N("1")}}))), kMismatch);
+  EXPECT_EQ(dynamoText(get("h", item({{"p", AttributeValue::S("a")}, {"x", AttributeValue::S("b")}}))), kMismatch);
+  EXPECT_EQ(dynamoText(get("hr", item({{"p", AttributeValue::S("a")}}))), kMismatch);
+  EXPECT_EQ(dynamoText(get("h", item({}))), kMismatch);
+  EXPECT_EQ(dynamoText(get("h", item({{"p", AttributeValue::S("")}}))),
             "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an "
             "empty string value. Key: p");
-  EXPECT_EQ(db_->deleteItem("hr", item({{"p", AttributeValue::S("a")}}), false).status().message(), kMismatch);
+  EXPECT_EQ(dynamoText(db_->deleteItem("hr", item({{"p", AttributeValue::S("a")}}), false).status()), kMismatch);
   EXPECT_TRUE(get("hr", item({{"p", AttributeValue::S("a")}, {"c", AttributeValue::N("1")}})).ok());
 }
 
@@ -161,7 +164,7 @@ TEST_F(DatabaseItems, WriteItemDeciderSeesOldItemAndCanAbort) {
                                 plan.op = WriteOp::kDelete;
                                 return Status::InvalidArgument("The conditional request failed");
                               });
-  EXPECT_EQ(abort.status().message(), "The conditional request failed");
+  EXPECT_EQ(dynamoText(abort.status()), "The conditional request failed");
   EXPECT_TRUE(db_->getItem("h", item({{"p", AttributeValue::S("k")}}), true)->item.has_value());
 }
 

@@ -2,9 +2,12 @@
 
 #include "engine/storage_keys.h"
 #include "engine_fixture.h"
+#include "status_text.h"
 
 namespace fdyno::engine::testing {
 namespace {
+
+using fdyno::testing::dynamoText;
 
 using DatabaseTables = EngineTest;
 
@@ -29,13 +32,13 @@ TEST_F(DatabaseTables, CreateExistingIsAlreadyExists) {
   ASSERT_TRUE(db_->createTable(hashTable("users")).ok());
   auto c = db_->createTable(hashTable("users"));
   EXPECT_EQ(c.status().code(), StatusCode::kAlreadyExists);
-  EXPECT_EQ(c.status().message(), "Table already exists: users");
+  EXPECT_EQ(dynamoText(c.status()), "Table already exists: users");
 }
 
 TEST_F(DatabaseTables, DescribeMissing) {
   auto d = db_->describeTable("nope");
   EXPECT_EQ(d.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(d.status().message(), "Requested resource not found: Table: nope not found");
+  EXPECT_EQ(dynamoText(d.status()), "Requested resource not found: Table: nope not found");
 }
 
 TEST_F(DatabaseTables, ListInNameOrderWithPaging) {
@@ -68,7 +71,7 @@ TEST_F(DatabaseTables, DeleteRemovesTableAndItsData) {
   EXPECT_EQ(del->status, TableStatus::kDeleting);
   EXPECT_EQ(del->item_count, 1);
   EXPECT_EQ(db_->describeTable("t1").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(db_->getItem("t1", it, true).status().message(), "Requested resource not found");
+  EXPECT_EQ(dynamoText(db_->getItem("t1", it, true).status()), "Requested resource not found");
 
   // Nothing of table 1 is left in the store.
   auto txn = store_->begin();
@@ -86,13 +89,13 @@ TEST_F(DatabaseTables, DeleteRemovesTableAndItsData) {
 }
 
 TEST_F(DatabaseTables, DeleteMissingAndProtected) {
-  EXPECT_EQ(db_->deleteTable("zzz").status().message(), "Requested resource not found: Table: zzz not found");
+  EXPECT_EQ(dynamoText(db_->deleteTable("zzz").status()), "Requested resource not found: Table: zzz not found");
   TableDefinition d = hashTable("prot");
   d.deletion_protection = true;
   ASSERT_TRUE(db_->createTable(d).ok());
   auto del = db_->deleteTable("prot");
   EXPECT_EQ(del.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(del.status().message(),
+  EXPECT_EQ(dynamoText(del.status()),
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion "
             "protection first.");
   TableUpdate u;
@@ -110,7 +113,7 @@ TEST_F(DatabaseTables, UpdateBumpsGenerationAndChangesBilling) {
   TableUpdate same;
   same.throughput = Throughput{5, 5};
   auto r = db_->updateTable("upd", same);
-  EXPECT_EQ(r.status().message(),
+  EXPECT_EQ(dynamoText(r.status()),
             "The provisioned throughput for the table will not change. The requested value equals the current "
             "value. Current ReadCapacityUnits provisioned for the table: 5. Requested ReadCapacityUnits: 5. "
             "Current WriteCapacityUnits provisioned for the table: 5. Requested WriteCapacityUnits: 5. Refer to "
@@ -136,7 +139,7 @@ TEST_F(DatabaseTables, UpdateBumpsGenerationAndChangesBilling) {
 
   TableUpdate tp;
   tp.throughput = Throughput{1, 1};
-  EXPECT_EQ(db_->updateTable("upd", tp).status().message(),
+  EXPECT_EQ(dynamoText(db_->updateTable("upd", tp).status()),
             "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be "
             "specified when BillingMode is PAY_PER_REQUEST");
   EXPECT_EQ(db_->updateTable("missing", tp).status().code(), StatusCode::kNotFound);
@@ -155,7 +158,7 @@ TEST_F(DatabaseTables, SecondDatabaseOnSameStoreSeesChanges) {
   ASSERT_TRUE(db_->createTable(rangeDef).ok());
   // The other process must now use the new schema (which requires "c").
   auto put = other.putItem("shared", it, 5, false);
-  EXPECT_EQ(put.status().message(), "One or more parameter values were invalid: Missing the key c in the item");
+  EXPECT_EQ(dynamoText(put.status()), "One or more parameter values were invalid: Missing the key c in the item");
 }
 
 }  // namespace

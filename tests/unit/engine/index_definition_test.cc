@@ -7,9 +7,12 @@
 #include "engine/index_keys.h"
 #include "engine/table_definition.h"
 #include "engine_fixture.h"
+#include "status_text.h"
 
 namespace fdyno::engine::testing {
 namespace {
+
+using fdyno::testing::dynamoText;
 
 IndexDefinition gsi(std::string name, std::vector<KeyAttribute> hash, std::vector<KeyAttribute> range = {}) {
   IndexDefinition d;
@@ -138,21 +141,21 @@ TEST(IndexKeyAttributes, AbsentIsFineWrongTypeAndEmptyAreRejected) {
   model::Item wrong{{"p", model::AttributeValue::S("1")}, {"x", model::AttributeValue::N("3")}};
   Status st = checkIndexKeyAttributes(d, wrong);
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(st.message(),
+  EXPECT_EQ(dynamoText(st),
             "One or more parameter values were invalid: Type mismatch for Index Key x Expected: S Actual: N IndexName: by_x");
   wrong["x"] = model::AttributeValue::Null();
-  EXPECT_EQ(checkIndexKeyAttributes(d, wrong).message(),
+  EXPECT_EQ(dynamoText(checkIndexKeyAttributes(d, wrong)),
             "One or more parameter values were invalid: Type mismatch for Index Key x Expected: S Actual: NULL IndexName: "
             "by_x");
 
   model::Item empty{{"p", model::AttributeValue::S("1")}, {"x", model::AttributeValue::S("")}};
-  EXPECT_EQ(checkIndexKeyAttributes(d, empty).message(),
+  EXPECT_EQ(dynamoText(checkIndexKeyAttributes(d, empty)),
             "One or more parameter values are not valid. A value specified for a secondary index key is not "
             "supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: "
             "by_x, IndexKey: x");
   empty["x"] = model::AttributeValue::S("v");
   empty["y"] = model::AttributeValue::B("");
-  EXPECT_EQ(checkIndexKeyAttributes(d, empty).message(),
+  EXPECT_EQ(dynamoText(checkIndexKeyAttributes(d, empty)),
             "One or more parameter values are not valid. A value specified for a secondary index key is not "
             "supported. The AttributeValue for a key attribute cannot contain an empty binary value. IndexName: "
             "by_x, IndexKey: y");
@@ -212,7 +215,7 @@ TEST_F(DatabaseIndexes, SwitchingToProvisionedNeedsGsiThroughput) {
   u.throughput = Throughput{1, 1};
   auto r = db_->updateTable("ondemand", u);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(r.status().message(),
+  EXPECT_EQ(dynamoText(r.status()),
             "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: global1");
 }
 
@@ -221,7 +224,7 @@ TEST_F(DatabaseIndexes, StreamEnableTwiceAndDisableTwiceAreRefused) {
   TableUpdate off;
   off.stream = StreamSpec{false, ""};
   auto r = db_->updateTable("streamy", off);
-  EXPECT_EQ(r.status().message(), "Table has no stream to disable: TableName: streamy");
+  EXPECT_EQ(dynamoText(r.status()), "Table has no stream to disable: TableName: streamy");
 
   TableUpdate on;
   on.stream = StreamSpec{true, "KEYS_ONLY"};
@@ -233,7 +236,7 @@ TEST_F(DatabaseIndexes, StreamEnableTwiceAndDisableTwiceAreRefused) {
 
   on.stream = StreamSpec{true, "NEW_IMAGE"};
   r = db_->updateTable("streamy", on);
-  EXPECT_EQ(r.status().message(), "Table already has an enabled stream: TableName: streamy");
+  EXPECT_EQ(dynamoText(r.status()), "Table already has an enabled stream: TableName: streamy");
 
   r = db_->updateTable("streamy", off);
   ASSERT_TRUE(r.ok()) << r.status().toString();

@@ -16,9 +16,12 @@
 #include "engine_fixture.h"
 #include "model/item_size.h"
 #include "model/key_codec.h"
+#include "status_text.h"
 
 namespace fdyno::engine {
 namespace {
+
+using fdyno::testing::dynamoText;
 
 using model::AttributeValue;
 using model::AttrType;
@@ -279,7 +282,7 @@ TEST_F(IndexMaintenance, WrongIndexKeyTypeIsRejectedAndNothingIsWritten) {
   model::Item bad = item({{"p", AttributeValue::S("a")}, {"x", AttributeValue::N("3")}});
   auto r = db_->putItem("t", bad, model::itemSize(bad), false);
   ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(r.status().message(),
+  EXPECT_EQ(dynamoText(r.status()),
             "One or more parameter values were invalid: Type mismatch for Index Key x Expected: S Actual: N "
             "IndexName: idx");
   EXPECT_FALSE(db_->getItem("t", item({{"p", AttributeValue::S("a")}}), true)->item.has_value());
@@ -296,7 +299,7 @@ TEST_F(IndexMaintenance, OversizedIndexKeyIsRejected) {
   model::Item bad = item({{"p", AttributeValue::S("b")}, {"x", AttributeValue::S(std::string(2049, 'a'))}});
   auto r = db_->putItem("t", bad, model::itemSize(bad), false);
   ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("2048"), std::string::npos);
+  EXPECT_NE(dynamoText(r.status()).find("2048"), std::string::npos);
 }
 
 TEST_F(IndexMaintenance, LocalIndexEntriesAndItemCollectionSize) {
@@ -469,19 +472,19 @@ TEST_F(IndexMaintenance, UpdateTableIndexErrors) {
   del.delete_index = "nope";
   auto r = db_->updateTable("t", del);
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(r.status().message(), "Requested resource not found: Index: nope not found");
+  EXPECT_EQ(dynamoText(r.status()), "Requested resource not found: Index: nope not found");
   TableUpdate dup;
   dup.attribute_definitions = {{"x", AttrType::kS}};
   dup.create_index = gsi("g", {{"x", AttrType::kS}});
   r = db_->updateTable("t", dup);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(r.status().message(), "Attempting to create an index which already exists");
+  EXPECT_EQ(dynamoText(r.status()), "Attempting to create an index which already exists");
   TableUpdate redefine;
   redefine.attribute_definitions = {{"x", AttrType::kN}};
   redefine.create_index = gsi("g2", {{"x", AttrType::kN}});
   r = db_->updateTable("t", redefine);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("Attributes cannot be redefined"), std::string::npos);
+  EXPECT_NE(dynamoText(r.status()).find("Attributes cannot be redefined"), std::string::npos);
 }
 
 // A backfill is idempotent: running it again (as after a restart) adds nothing.

@@ -15,9 +15,12 @@
 #include "engine_fixture.h"
 #include "model/item_size.h"
 #include "model/key_codec.h"
+#include "status_text.h"
 
 namespace fdyno::engine::testing {
 namespace {
+
+using fdyno::testing::dynamoText;
 
 using model::AttributeValue;
 using model::AttrType;
@@ -279,7 +282,7 @@ TEST_F(ReadPageTest, ExclusiveStartKeyMessages) {
     plan.exclusive_start = &esk;
     auto page = read("t", plan);
     ASSERT_FALSE(page.ok());
-    EXPECT_EQ(page.status().message(), msg);
+    EXPECT_EQ(dynamoText(page.status()), msg);
   };
   expect(item({{"p", AttributeValue::S("p0")}}), "The provided starting key is invalid");
   expect(item({{"p", AttributeValue::S("p0")}, {"x", five}}), "The provided starting key is invalid");
@@ -303,7 +306,7 @@ TEST_F(ReadPageTest, ExclusiveStartKeyMessages) {
   hq.exclusive_start = &hesk;
   auto hpage = read("h", hq);
   ASSERT_FALSE(hpage.ok());
-  EXPECT_EQ(hpage.status().message(),
+  EXPECT_EQ(dynamoText(hpage.status()),
             "The provided exclusive start key is invalid: ExclusiveStartKey: {p=AttributeValue: {S:zk}}");
 
   ReadPlan scan;
@@ -311,13 +314,13 @@ TEST_F(ReadPageTest, ExclusiveStartKeyMessages) {
   scan.exclusive_start = &bad;
   auto page = read("t", scan);
   ASSERT_FALSE(page.ok());
-  EXPECT_EQ(page.status().message(),
+  EXPECT_EQ(dynamoText(page.status()),
             "The provided starting key is invalid: The provided key element does not match the schema");
   model::Item empty = item({{"p", AttributeValue::S("")}, {"c", five}});
   scan.exclusive_start = &empty;
   page = read("t", scan);
   ASSERT_FALSE(page.ok());
-  EXPECT_EQ(page.status().message(),
+  EXPECT_EQ(dynamoText(page.status()),
             "The provided starting key is invalid: One or more parameter values are not valid. The AttributeValue "
             "for a key attribute cannot contain an empty string value. Key: p");
 }
@@ -351,7 +354,7 @@ TEST_F(ReadPageTest, ScanSegmentsPartitionTheTableAndPageWithinTheirSegment) {
   plan.exclusive_start = &other;
   auto page = read("h", plan);
   ASSERT_FALSE(page.ok());
-  EXPECT_EQ(page.status().message(),
+  EXPECT_EQ(dynamoText(page.status()),
             "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with "
             "correct Segment. TotalSegments: 2 Segment: 0");
 }
@@ -361,7 +364,7 @@ TEST_F(ReadPageTest, MissingTable) {
   auto page = read("nope", plan);
   ASSERT_FALSE(page.ok());
   EXPECT_EQ(page.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(page.status().message(), "Requested resource not found");
+  EXPECT_EQ(dynamoText(page.status()), "Requested resource not found");
 }
 
 // ---------- secondary indexes ----------
@@ -637,7 +640,7 @@ TEST_F(IndexReadTest, IndexStartKeyMessages) {
     q.exclusive_start = &esk;
     auto page = read("t", q);
     ASSERT_FALSE(page.ok()) << msg;
-    EXPECT_EQ(page.status().message(), msg);
+    EXPECT_EQ(dynamoText(page.status()), msg);
   };
   auto key = [](const char* x, const char* y) {
     return item({{"p", AttributeValue::S("p0")}, {"c", AttributeValue::N("1")}, {"x", AttributeValue::S(x)},

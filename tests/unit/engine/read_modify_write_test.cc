@@ -10,9 +10,12 @@
 
 #include "engine_fixture.h"
 #include "model/item_size.h"
+#include "status_text.h"
 
 namespace fdyno::engine::testing {
 namespace {
+
+using fdyno::testing::dynamoText;
 
 using model::AttributeValue;
 
@@ -82,7 +85,7 @@ TEST_F(ReadModifyWrite, KeepWritesNothingAndAbortKeepsOldItem) {
     plan.op = WriteOp::kDelete;
     return Status::InvalidArgument("The conditional request failed");
   });
-  EXPECT_EQ(abort.status().message(), "The conditional request failed");
+  EXPECT_EQ(dynamoText(abort.status()), "The conditional request failed");
   got = db_->getItem("h", key, true);
   ASSERT_TRUE(got.ok());
   ASSERT_TRUE(got->item.has_value());

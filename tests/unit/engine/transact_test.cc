@@ -12,9 +12,12 @@
 #include "engine/transact.h"
 #include "engine_fixture.h"
 #include "model/item_size.h"
+#include "status_text.h"
 
 namespace fdyno::engine {
 namespace {
+
+using fdyno::testing::dynamoText;
 
 using testing::EngineTest;
 using testing::hashTable;
@@ -82,16 +85,16 @@ TEST_F(TransactTest, GetErrors) {
   model::Item k = item({{"p", S("a")}}), bad = item({}), num = item({{"p", AttributeValue::N("1")}});
   auto missing = db_->transactGet({{"t", &k}, {"nope", &k}});
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(missing.status().message(), "Requested resource not found");
+  EXPECT_EQ(dynamoText(missing.status()), "Requested resource not found");
 
   auto invalid = db_->transactGet({{"t", &k}, {"t", &bad}});
   ASSERT_TRUE(invalid.ok());
   ASSERT_EQ(invalid->invalid_action, std::optional<size_t>(1));
-  EXPECT_EQ(invalid->invalid_status.message(), "The provided key element does not match the schema");
+  EXPECT_EQ(dynamoText(invalid->invalid_status), "The provided key element does not match the schema");
 
   auto dup = db_->transactGet({{"t", &k}, {"u", &k}, {"t", &k}});
   EXPECT_EQ(dup.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(dup.status().message(), kMultipleOperationsOnOneItem);
+  EXPECT_EQ(dup.status().reason(), ErrorReason::kMultipleOperationsOnOneItem);
   (void)num;
 }
 
@@ -123,8 +126,8 @@ TEST_F(TransactTest, FailedConditionCancelsEverythingAndReportsEveryFailure) {
   EXPECT_EQ(r->status, TransactWriteStatus::kCanceled);
   ASSERT_EQ(r->reasons.size(), 3u);
   EXPECT_TRUE(r->reasons[0].ok());
-  EXPECT_EQ(r->reasons[1].message(), "The conditional request failed");
-  EXPECT_EQ(r->reasons[2].message(), "The conditional request failed");
+  EXPECT_EQ(dynamoText(r->reasons[1]), "The conditional request failed");
+  EXPECT_EQ(dynamoText(r->reasons[2]), "The conditional request failed");
   EXPECT_FALSE(get("t", a));
 }
 
@@ -139,7 +142,7 @@ TEST_F(TransactTest, FirstValidationErrorCancelsAndStopsThere) {
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->status, TransactWriteStatus::kCanceled);
   EXPECT_TRUE(r->reasons[0].ok());
-  EXPECT_EQ(r->reasons[1].message(),
+  EXPECT_EQ(dynamoText(r->reasons[1]),
             "One or more parameter values were invalid: Type mismatch for key p expected: S actual: N");
   EXPECT_TRUE(r->reasons[2].ok());
 
@@ -149,7 +152,7 @@ TEST_F(TransactTest, FirstValidationErrorCancelsAndStopsThere) {
   pre.actions.back().precheck = Status::InvalidArgument("Item size has exceeded the maximum allowed size");
   auto p = db_->transactWrite(pre);
   ASSERT_EQ(p->status, TransactWriteStatus::kCanceled);
-  EXPECT_EQ(p->reasons[0].message(), "Item size has exceeded the maximum allowed size");
+  EXPECT_EQ(dynamoText(p->reasons[0]), "Item size has exceeded the maximum allowed size");
 }
 
 TEST_F(TransactTest, TwoActionsOnOneItemAreRejected) {
@@ -160,7 +163,7 @@ TEST_F(TransactTest, TwoActionsOnOneItemAreRejected) {
   req.actions.push_back(existsCheck("t", a));
   auto r = db_->transactWrite(req);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(r.status().message(), "Transaction request cannot include multiple operations on one item");
+  EXPECT_EQ(dynamoText(r.status()), "Transaction request cannot include multiple operations on one item");
   auto missing = db_->transactWrite([&] {
     TransactWriteRequest m;
     m.actions.push_back(putAction("nope", a));
