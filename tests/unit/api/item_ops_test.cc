@@ -170,16 +170,7 @@ TEST_F(ItemOps, AttributeValueErrorsComeFromTheModel) {
   EXPECT_NE(r.body.find("SerializationException"), std::string::npos) << r.body;
 }
 
-TEST_F(ItemOps, ItemSizeLimit) {
-  // 400 KB exactly is allowed; one byte more is not (checked before the table
-  // is looked up, so even a missing table reports the size).
-  std::string v(400 * 1024 - 2 - 1, 'x');  // "p"+"a" = 2 bytes, name "v" = 1
-  EXPECT_EQ(ok("PutItem", R"({"TableName":"tbh","Item":{"p":{"S":"a"},"v":{"S":")" + v + R"("}}})"), "{}");
-  expectValidation("PutItem", R"({"TableName":"tbh","Item":{"p":{"S":"a"},"v":{"S":")" + v + R"(x"}}})",
-                   "Item size has exceeded the maximum allowed size");
-  expectValidation("PutItem", R"({"TableName":"nope","Item":{"p":{"S":"a"},"v":{"S":")" + v + R"(x"}}})",
-                   "Item size has exceeded the maximum allowed size");
-}
+// The 400 KB item size limit: tests/api_cases/items.txt.
 
 TEST_F(ItemOps, CountsShowInDescribeTable) {
   ok("PutItem", R"({"TableName":"tbr","Item":{"p":{"S":"a"},"c":{"N":"1"}}})");
