@@ -1,14 +1,18 @@
-// handlers: one function per DynamoDB operation, grouped by family in
-// table_ops.cc and item_ops.cc. The dispatcher routes to them by name.
+// handlers: one function per implemented DynamoDB operation, declared here
+// by family with the file that defines it (Query and Scan are in
+// api/query_ops.h). The registry (api/operations.cc) names each in its
+// operation's row; the dispatcher calls them through that row.
 //
-// Contract: a handler gets the request body already parsed (a JSON object)
-// and returns the 200 response body, or throws ApiError. Handlers are
-// stateless; thread safety is the engine's.
+// Contract: a handler (api::Handler, api/operations.h) gets the request body
+// already parsed (a JSON object) and returns the 200 response body, or
+// throws ApiError. Handlers are stateless; thread safety is the engine's.
 #pragma once
 
 #include <simdjson.h>
 
 #include <string>
+
+#include "api/operations.h"
 
 namespace fdyno::engine {
 class Database;
@@ -16,14 +20,14 @@ class Database;
 
 namespace fdyno::api {
 
-using Handler = std::string (*)(engine::Database& db, simdjson::dom::object body);
-
+// table_ops.cc
 std::string createTable(engine::Database& db, simdjson::dom::object body);
 std::string describeTable(engine::Database& db, simdjson::dom::object body);
 std::string listTables(engine::Database& db, simdjson::dom::object body);
 std::string deleteTable(engine::Database& db, simdjson::dom::object body);
 std::string updateTable(engine::Database& db, simdjson::dom::object body);
 
+// item_ops.cc (putItem, getItem, deleteItem), update_item.cc (updateItem)
 std::string putItem(engine::Database& db, simdjson::dom::object body);
 std::string getItem(engine::Database& db, simdjson::dom::object body);
 std::string deleteItem(engine::Database& db, simdjson::dom::object body);

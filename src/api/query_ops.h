@@ -1,6 +1,6 @@
 // Query and Scan handlers (api/query_ops.cc). Same contract as the handlers
 // in api/handlers.h: the parsed request body in, the 200 response body out,
-// or an ApiError thrown. Registered by api/dispatcher.cc.
+// or an ApiError thrown. Registered in api/operations.cc.
 #pragma once
 
 #include <simdjson.h>

@@ -106,8 +106,13 @@ int runServe(ServeConfig cfg) {
   hopts.max_connections = cfg.max_connections;
   hopts.idle_timeout_seconds = cfg.idle_timeout_seconds;
   hopts.request_timeout_seconds = cfg.request_timeout_seconds;
+  // The router looked the operation up in the registry already: the
+  // dispatcher gets its row.
   http::Server server(
-      hopts, [&dispatcher](std::string_view op, std::string_view body) { return dispatcher.handle(op, body); },
+      hopts,
+      [&dispatcher](const api::Operation* op, std::string_view, std::string_view body) {
+        return dispatcher.handle(op, body);
+      },
       authenticator.get());
   if (!server.listen(&err)) {
     std::fprintf(stderr, "fdyno: cannot listen on %s: %s\n", cfg.listen.c_str(), err.c_str());

@@ -6,7 +6,7 @@
 // - All of a connection's I/O and routing runs on its own strand (the
 //   socket's executor): one request at a time, in arrival order. Pipelined
 //   requests wait in the read buffer and are answered in order.
-// - A writing operation's handler (HandlerCall::may_block) runs on the write
+// - A writing operation's handler (HandlerCall::mayBlock) runs on the write
 //   pool when there is one; its answer is posted back to the strand. Nothing
 //   else touches the request while it runs (no read is pending), and a work
 //   guard keeps the I/O context alive until the answer is back.

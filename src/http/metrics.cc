@@ -1,36 +1,17 @@
 #include "http/metrics.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <memory>
 
+#include "api/operations.h"
 #include "common/counters.h"
 
 namespace fdyno::http {
 namespace {
 
-// Sorted for binary search. Index 0 is reserved for "unknown" (the table is
-// offset by one).
-constexpr std::string_view kOperations[] = {
-    "BatchExecuteStatement", "BatchGetItem", "BatchWriteItem", "CreateBackup", "CreateGlobalTable",
-    "CreateTable", "DeleteBackup", "DeleteItem", "DeleteResourcePolicy", "DeleteTable",
-    "DescribeBackup", "DescribeContinuousBackups", "DescribeContributorInsights", "DescribeEndpoints",
-    "DescribeExport", "DescribeGlobalTable", "DescribeGlobalTableSettings", "DescribeImport",
-    "DescribeKinesisStreamingDestination", "DescribeLimits", "DescribeStream", "DescribeTable",
-    "DescribeTableReplicaAutoScaling", "DescribeTimeToLive", "DisableKinesisStreamingDestination",
-    "EnableKinesisStreamingDestination", "ExecuteStatement", "ExecuteTransaction",
-    "ExportTableToPointInTime", "GetItem", "GetRecords", "GetResourcePolicy", "GetShardIterator",
-    "ImportTable", "ListBackups", "ListContributorInsights", "ListExports", "ListGlobalTables",
-    "ListImports", "ListStreams", "ListTables", "ListTagsOfResource", "PutItem", "PutResourcePolicy",
-    "Query", "RestoreTableFromBackup", "RestoreTableToPointInTime", "Scan", "TagResource",
-    "TransactGetItems", "TransactWriteItems", "UntagResource", "UpdateContinuousBackups",
-    "UpdateContributorInsights", "UpdateGlobalTable", "UpdateGlobalTableSettings", "UpdateItem",
-    "UpdateKinesisStreamingDestination", "UpdateTable", "UpdateTableReplicaAutoScaling",
-    "UpdateTimeToLive",
-};
-constexpr size_t kOpCount = std::size(kOperations) + 1;
-
-std::string_view opName(size_t index) { return index == 0 ? "unknown" : kOperations[index - 1]; }
+// Slot 0 counts the names in no row of the registry; slot i > 0 is
+// api::operations()[i - 1] (api/operations.h).
+std::string_view slotLabel(size_t slot) { return slot == 0 ? "unknown" : api::operations()[slot - 1].name; }
 
 void appendDouble(std::string& out, double v) {
   char buf[32];
@@ -40,15 +21,7 @@ void appendDouble(std::string& out, double v) {
 
 }  // namespace
 
-Metrics::Metrics() : ops_(std::make_unique<OpStats[]>(kOpCount)) {
-  static_assert(std::is_sorted(std::begin(kOperations), std::end(kOperations)));
-}
-
-int Metrics::operationIndex(std::string_view op) {
-  auto it = std::lower_bound(std::begin(kOperations), std::end(kOperations), op);
-  if (it == std::end(kOperations) || *it != op) return kUnknownOp;
-  return static_cast<int>(it - std::begin(kOperations)) + 1;
-}
+Metrics::Metrics() : slots_(api::metricsSlotCount()), ops_(std::make_unique<OpStats[]>(slots_)) {}
 
 int Metrics::statusIndex(int status) {
   for (size_t i = 0; i < kStatuses.size(); ++i)
@@ -56,8 +29,8 @@ int Metrics::statusIndex(int status) {
   return static_cast<int>(kStatuses.size());
 }
 
-void Metrics::record(int op_index, int http_status, std::chrono::nanoseconds latency) {
-  OpStats& s = ops_[static_cast<size_t>(op_index)];
+void Metrics::record(int slot, int http_status, std::chrono::nanoseconds latency) {
+  OpStats& s = ops_[static_cast<size_t>(slot)];
   s.by_status[static_cast<size_t>(statusIndex(http_status))].fetch_add(1, std::memory_order_relaxed);
   const double secs = std::chrono::duration<double>(latency).count();
   size_t b = 0;
@@ -67,7 +40,7 @@ void Metrics::record(int op_index, int http_status, std::chrono::nanoseconds lat
 }
 
 uint64_t Metrics::count(std::string_view op, int http_status) const {
-  const OpStats& s = ops_[static_cast<size_t>(operationIndex(op))];
+  const OpStats& s = ops_[static_cast<size_t>(api::metricsSlot(api::findOperation(op)))];
   return s.by_status[static_cast<size_t>(statusIndex(http_status))].load(std::memory_order_relaxed);
 }
 
@@ -77,13 +50,13 @@ std::string Metrics::render() const {
   out +=
       "# HELP fdyno_requests_total DynamoDB API requests by operation and HTTP status.\n"
       "# TYPE fdyno_requests_total counter\n";
-  for (size_t i = 0; i < kOpCount; ++i) {
+  for (size_t i = 0; i < slots_; ++i) {
     const OpStats& s = ops_[i];
     for (size_t j = 0; j <= kStatuses.size(); ++j) {
       uint64_t v = s.by_status[j].load(std::memory_order_relaxed);
       if (v == 0) continue;
       out += "fdyno_requests_total{operation=\"";
-      out += opName(i);
+      out += slotLabel(i);
       out += "\",status=\"";
       out += j < kStatuses.size() ? std::to_string(kStatuses[j]) : std::string("other");
       out += "\"} ";
@@ -95,7 +68,7 @@ std::string Metrics::render() const {
       "# HELP fdyno_request_duration_seconds Time from a request's arrival to its response, by "
       "operation.\n"
       "# TYPE fdyno_request_duration_seconds histogram\n";
-  for (size_t i = 0; i < kOpCount; ++i) {
+  for (size_t i = 0; i < slots_; ++i) {
     const OpStats& s = ops_[i];
     uint64_t total = 0;
     std::array<uint64_t, kBuckets.size() + 1> counts{};
@@ -108,7 +81,7 @@ std::string Metrics::render() const {
     for (size_t b = 0; b <= kBuckets.size(); ++b) {
       cumulative += counts[b];
       out += "fdyno_request_duration_seconds_bucket{operation=\"";
-      out += opName(i);
+      out += slotLabel(i);
       out += "\",le=\"";
       if (b < kBuckets.size()) {
         appendDouble(out, kBuckets[b]);
@@ -120,11 +93,11 @@ std::string Metrics::render() const {
       out += '\n';
     }
     out += "fdyno_request_duration_seconds_sum{operation=\"";
-    out += opName(i);
+    out += slotLabel(i);
     out += "\"} ";
     appendDouble(out, static_cast<double>(s.sum_ns.load(std::memory_order_relaxed)) / 1e9);
     out += "\nfdyno_request_duration_seconds_count{operation=\"";
-    out += opName(i);
+    out += slotLabel(i);
     out += "\"} ";
     out += std::to_string(cumulative);
     out += '\n';

@@ -5,9 +5,11 @@
 // Contract:
 // - record() and the connection gauge are lock-free (relaxed atomics in a
 //   fixed table): safe and cheap from every worker thread on the hot path.
-// - Operations are labelled from a fixed table of DynamoDB (and DynamoDB
-//   Streams) operation names; anything else is counted as "unknown", so a
-//   client cannot grow the label set.
+// - Requests are counted per operation by the row's metrics_slot in the
+//   operation registry (api/operations.h) and labelled with its name; a name
+//   in no row is counted in slot 0 and labelled "unknown", so a client cannot
+//   grow the label set. Series are rendered in slot order ("unknown" first,
+//   then the operations by name).
 // - render() reads the counters without stopping writers; a scrape may see a
 //   request counted in one series and not yet in another (as usual).
 #pragma once
@@ -28,16 +30,14 @@ class Metrics {
   Metrics(const Metrics&) = delete;
   Metrics& operator=(const Metrics&) = delete;
 
-  // Index of an operation name in the label table (kUnknownOp if not known).
-  static int operationIndex(std::string_view op);
-  static constexpr int kUnknownOp = 0;
-
-  void record(int op_index, int http_status, std::chrono::nanoseconds latency);
+  // `slot`: api::metricsSlot(row), or api::kUnknownMetricsSlot.
+  void record(int slot, int http_status, std::chrono::nanoseconds latency);
   void connectionOpened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
   void connectionClosed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
   int64_t openConnections() const { return open_connections_.load(std::memory_order_relaxed); }
 
-  // Total requests recorded for an operation and status (tests).
+  // Total requests recorded for an operation name and status ("unknown" or
+  // any name in no row: slot 0).
   uint64_t count(std::string_view op, int http_status) const;
 
   std::string render() const;
@@ -56,6 +56,7 @@ class Metrics {
   };
   static int statusIndex(int status);
 
+  size_t slots_;  // api::metricsSlotCount()
   std::unique_ptr<OpStats[]> ops_;
   std::atomic<int64_t> open_connections_{0};
 };

@@ -55,7 +55,7 @@ void RequestRouter::route(Request& req, Response& res, RouterScratch& scratch) c
 
 RouteStep RequestRouter::begin(Request& req, Response& res, RouterScratch& scratch, HandlerCall* call) const {
   call->start = std::chrono::steady_clock::now();
-  call->op_index = Metrics::kUnknownOp;
+  call->op = nullptr;
   res = Response{};
   res.version(req.version());
   res.result(bhttp::status::ok);
@@ -108,13 +108,13 @@ RouteStep RequestRouter::begin(Request& req, Response& res, RouterScratch& scrat
       break;
   }
   finish(req, res, scratch, api);
-  if (api) metrics_.record(call->op_index, res.result_int(), std::chrono::steady_clock::now() - call->start);
+  if (api) metrics_.record(call->metricsSlot(), res.result_int(), std::chrono::steady_clock::now() - call->start);
   return RouteStep::kDone;
 }
 
 api::ApiResponse RequestRouter::invoke(const HandlerCall& call) const noexcept {
   try {
-    return handler_(call.operation, call.body);
+    return handler_(call.op, call.operation, call.body);
   } catch (const api::ApiError& e) {
     return api::toResponse(e);
   } catch (const std::exception& e) {
@@ -130,7 +130,7 @@ void RequestRouter::complete(const Request& req, Response& res, RouterScratch& s
   res.result(static_cast<unsigned>(out.status));
   res.body() = std::move(out.body);
   finish(req, res, scratch, /*api=*/true);
-  metrics_.record(call.op_index, res.result_int(), std::chrono::steady_clock::now() - call.start);
+  metrics_.record(call.metricsSlot(), res.result_int(), std::chrono::steady_clock::now() - call.start);
 }
 
 bool RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch, HandlerCall* call) const {
@@ -153,7 +153,7 @@ bool RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch
     setError(res, api::ApiError::unknownOperation());
     return false;
   }
-  call->op_index = Metrics::operationIndex(op);
+  call->op = api::findOperation(op);
 
   if (auth_ != nullptr) {
     std::vector<auth::Header>& headers = scratch.auth_headers;
@@ -197,7 +197,6 @@ bool RequestRouter::routeApi(Request& req, Response& res, RouterScratch& scratch
 
   call->operation = op;
   call->body = body;
-  call->may_block = mayBlockOnCommit(op);
   return true;
 }
 
@@ -239,8 +238,8 @@ void RequestRouter::tooLarge(const Request& req, Response& res) const {
   res.keep_alive(false);
   std::string_view target = sv(req["X-Amz-Target"]);
   size_t dot = target.find('.');
-  int op = dot == std::string_view::npos ? Metrics::kUnknownOp : Metrics::operationIndex(target.substr(dot + 1));
-  metrics_.record(op, 413, std::chrono::nanoseconds(0));
+  const api::Operation* op = dot == std::string_view::npos ? nullptr : api::findOperation(target.substr(dot + 1));
+  metrics_.record(api::metricsSlot(op), 413, std::chrono::nanoseconds(0));
 }
 
 void RequestRouter::badRequest(Response& res) const {
@@ -267,7 +266,7 @@ void RequestRouter::unavailable(Response& res) const {
   RouterScratch unused;
   finish(empty, res, unused, /*api=*/false);
   res.keep_alive(false);
-  metrics_.record(Metrics::kUnknownOp, 503, std::chrono::nanoseconds(0));
+  metrics_.record(api::kUnknownMetricsSlot, 503, std::chrono::nanoseconds(0));
 }
 
 bool headTooLarge(const bhttp::request_header<>& req) {
@@ -277,27 +276,6 @@ bool headTooLarge(const bhttp::request_header<>& req) {
   size_t fields = 0;
   for (const auto& f : req) fields += f.name_string().size() + 2 + f.value().size() + 2;  // "Name: value\r\n"
   return fields > kMaxHeaderFieldBytes;
-}
-
-namespace {
-// Sorted, for binary search. Operation names that may write, and so may wait
-// for a commit's fsync (see mayBlockOnCommit in the header). GetRecords and
-// ListStreams are reads to the client but lazily trim expired stream records
-// / streams disabled over 24 h ago in a write transaction (engine/streams.cc).
-constexpr std::string_view kMutatingOperations[] = {
-    "BatchExecuteStatement", "BatchWriteItem", "CreateBackup", "CreateGlobalTable", "CreateTable",
-    "DeleteBackup", "DeleteItem", "DeleteResourcePolicy", "DeleteTable", "DisableKinesisStreamingDestination",
-    "EnableKinesisStreamingDestination", "ExecuteStatement", "ExecuteTransaction", "ExportTableToPointInTime",
-    "GetRecords", "ImportTable", "ListStreams", "PutItem", "PutResourcePolicy", "RestoreTableFromBackup",
-    "RestoreTableToPointInTime", "TagResource", "TransactWriteItems", "UntagResource", "UpdateContinuousBackups",
-    "UpdateContributorInsights", "UpdateGlobalTable", "UpdateGlobalTableSettings", "UpdateItem",
-    "UpdateKinesisStreamingDestination", "UpdateTable", "UpdateTableReplicaAutoScaling", "UpdateTimeToLive",
-};
-static_assert(std::is_sorted(std::begin(kMutatingOperations), std::end(kMutatingOperations)));
-}  // namespace
-
-bool mayBlockOnCommit(std::string_view operation) {
-  return std::binary_search(std::begin(kMutatingOperations), std::end(kMutatingOperations), operation);
 }
 
 }  // namespace fdyno::http

@@ -17,9 +17,14 @@
 //     anything else           -> 404 "<UnknownOperationException/>\n"
 //   POST: a non-empty body whose Content-Type is neither
 //   application/x-amz-json-1.0 nor application/json -> 404 as above;
-//   X-Amz-Target not "DynamoDB_20120810.<Op>" (or "DynamoDBStreams_20120810.<Op>")
-//   -> 400 UnknownOperationException; then authentication; then
-//   Content-Encoding decoding; then the handler.
+//   X-Amz-Target not "DynamoDB_20120810.<Op>" (or "DynamoDBStreams_20120810.<Op>",
+//   either prefix for any <Op>) -> 400 UnknownOperationException; then
+//   authentication; then Content-Encoding decoding; then the handler.
+// - <Op> is looked up once in the operation registry (api/operations.h); the
+//   row (or null, for a name in no row: the handler still gets the call and
+//   answers it) decides the metrics label ("unknown" without a row) and
+//   whether the handler may block (HandlerCall::mayBlock), and is handed to
+//   the handler so it need not look the name up again.
 // - Every response carries x-amzn-RequestId, Date, x-amz-crc32 (of the body
 //   as sent), Content-Length, and CORS headers when the request had Origin.
 #pragma once
@@ -30,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/operations.h"
 #include "auth/sigv4.h"
 #include "http/metrics.h"
 #include "http/server.h"
@@ -57,11 +63,16 @@ struct RouterScratch {
 struct HandlerCall {
   std::string_view operation;
   std::string_view body;  // as the handler sees it (inflated)
-  int op_index = Metrics::kUnknownOp;
-  // A mutating operation: the handler may wait for a storage commit (fsync),
-  // so the connection may run it on the server's blocking pool.
-  bool may_block = false;
+  // The operation's row in the registry; null for a name in no row (or
+  // before the X-Amz-Target was read).
+  const api::Operation* op = nullptr;
   std::chrono::steady_clock::time_point start;
+
+  // The handler may wait for a storage commit (fsync), so the connection
+  // may run it on the server's blocking pool (the row's write_pool).
+  bool mayBlock() const { return op != nullptr && op->write_pool; }
+  // Its slot in the metrics ("unknown" without a row).
+  int metricsSlot() const { return api::metricsSlot(op); }
 };
 
 enum class RouteStep {
@@ -83,20 +94,13 @@ inline constexpr uint32_t kHeadParseLimit = kMaxRequestLineBytes + kMaxHeaderFie
 // as on the wire ("METHOD target HTTP/1.1", "Name: value" + CRLF per field).
 bool headTooLarge(const bhttp::request_header<>& req);
 
-// True for the operation names that write (and so may wait on a commit):
-// PutItem, UpdateItem, DeleteItem, BatchWriteItem, TransactWriteItems, the
-// PartiQL statements (ExecuteStatement may write; we cannot tell without
-// parsing), table and index DDL, tags, TTL, backups and the like. Reads
-// (GetItem, Query, Scan, BatchGetItem, TransactGetItems, Describe*/List*) are
-// false: they never fsync. Exceptions: GetRecords and ListStreams are true,
-// as they lazily trim expired stream data in a write transaction.
-bool mayBlockOnCommit(std::string_view operation);
-
 class RequestRouter {
  public:
-  RequestRouter(const ServerOptions& opts, RequestHandler handler, auth::Authenticator* auth,
+  RequestRouter(const ServerOptions& opts, OperationHandler handler, auth::Authenticator* auth,
                 Metrics& metrics)
       : opts_(opts), handler_(std::move(handler)), auth_(auth), metrics_(metrics) {}
+  RequestRouter(const ServerOptions& opts, RequestHandler handler, auth::Authenticator* auth, Metrics& metrics)
+      : RequestRouter(opts, ignoringRow(std::move(handler)), auth, metrics) {}
 
   // The whole request at once, handler included, on the calling thread.
   void route(Request& req, Response& res, RouterScratch& scratch) const;
@@ -134,7 +138,7 @@ class RequestRouter {
   void finish(const Request& req, Response& res, RouterScratch& scratch, bool api) const;
 
   const ServerOptions& opts_;
-  RequestHandler handler_;
+  OperationHandler handler_;
   auth::Authenticator* auth_;
   Metrics& metrics_;
 };

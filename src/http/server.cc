@@ -38,7 +38,7 @@ bool outOfResources(const boost::system::error_code& ec) {
 int defaultMaxConnections() { return static_cast<int>(descriptorBudget().connections); }
 
 struct Server::Impl {
-  Impl(ServerOptions o, RequestHandler handler, auth::Authenticator* auth)
+  Impl(ServerOptions o, OperationHandler handler, auth::Authenticator* auth)
       : opts(std::move(o)),
         threads(opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency())),
         max_connections(static_cast<size_t>(opts.max_connections > 0 ? opts.max_connections
@@ -133,7 +133,13 @@ struct Server::Impl {
   std::atomic<bool> stopped{false};
 };
 
-Server::Server(ServerOptions opts, RequestHandler handler, auth::Authenticator* auth)
+OperationHandler ignoringRow(RequestHandler handler) {
+  return [handler = std::move(handler)](const api::Operation*, std::string_view operation, std::string_view body) {
+    return handler(operation, body);
+  };
+}
+
+Server::Server(ServerOptions opts, OperationHandler handler, auth::Authenticator* auth)
     : impl_(std::make_unique<Impl>(std::move(opts), std::move(handler), auth)) {}
 
 Server::~Server() { stop(); }

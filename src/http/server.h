@@ -16,8 +16,11 @@
 //   ENOBUFS, ENOMEM) the server pauses accepting for kAcceptPause instead of
 //   retrying at once, and logs at most one line per second about it.
 // - The handler is called concurrently from the I/O threads (reads) and the
-//   write pool's threads (writing operations, see ServerOptions::write_threads)
-//   and must be thread-safe; exceptions it throws become HTTP 500.
+//   write pool's threads (operations whose row in api/operations.h says
+//   write_pool, see ServerOptions::write_threads) and must be thread-safe;
+//   exceptions it throws become HTTP 500. It is called for every API request
+//   that passed the protocol checks, also for operation names that are in no
+//   row (the handler answers those, e.g. UnknownOperationException).
 // - A connection handles one request at a time, so pipelined requests are
 //   answered in arrival order wherever their handlers run.
 // - Protocol errors (bad target, bad content, auth failures, oversized bodies)
@@ -30,6 +33,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "api/api_error.h"
 
@@ -37,18 +41,30 @@ namespace fdyno::auth {
 class Authenticator;
 }
 
+namespace fdyno::api {
+struct Operation;
+}
+
 namespace fdyno::http {
 
-// Called with the operation name (after "DynamoDB_20120810.") and the
-// decompressed JSON body.
+// Called with the operation's row in the registry (api::findOperation(), done
+// once per request by the router; null for a name in no row), the operation
+// name as sent (after "DynamoDB_20120810." or "DynamoDBStreams_20120810.")
+// and the decompressed JSON body.
+using OperationHandler =
+    std::function<api::ApiResponse(const api::Operation* op, std::string_view operation, std::string_view body)>;
+// The same for handlers that do not need the row (tests, fuzz targets).
 using RequestHandler = std::function<api::ApiResponse(std::string_view operation, std::string_view body)>;
+
+// A RequestHandler as an OperationHandler (the row is dropped).
+OperationHandler ignoringRow(RequestHandler handler);
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;  // 0 picks a free port; see Server::port()
   int threads = 0;       // 0 = number of cores
   // Threads of the blocking pool that runs the handlers of writing operations
-  // (mayBlockOnCommit in request_router.h): those wait for a group commit's
+  // (write_pool in api/operations.h): those wait for a group commit's
   // fsync, and only as many commits share one fsync as are waiting at once,
   // so they get many threads, while reads stay on the `threads` I/O threads
   // (no context switch, no queueing behind writes). 0 = run every handler on
@@ -78,7 +94,9 @@ class Server {
  public:
   // `auth` may be null (no signature checking at all, used by unit tests);
   // it must outlive the server.
-  Server(ServerOptions opts, RequestHandler handler, auth::Authenticator* auth);
+  Server(ServerOptions opts, OperationHandler handler, auth::Authenticator* auth);
+  Server(ServerOptions opts, RequestHandler handler, auth::Authenticator* auth)
+      : Server(std::move(opts), ignoringRow(std::move(handler)), auth) {}
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

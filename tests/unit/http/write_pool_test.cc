@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/operations.h"
 #include "http/request_router.h"
 #include "test_server.h"
 
@@ -45,6 +46,13 @@ class ThreadRecorder {
   std::mutex mu_;
   std::map<std::string, std::thread::id> ids_;
 };
+
+// The registry's write_pool column, as HandlerCall::mayBlock reads it.
+bool mayBlockOnCommit(std::string_view op) {
+  HandlerCall call;
+  call.op = api::findOperation(op);
+  return call.mayBlock();
+}
 
 TEST(WritePoolTest, WhichOperationsMayBlockOnCommit) {
   for (std::string_view op : {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
