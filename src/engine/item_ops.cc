@@ -29,7 +29,7 @@ Result<ReadResult> Database::getItem(std::string_view table, const model::Item& 
   if (raw) {
     Status st = readStoredItemSize(*raw, &r.size);
     auto item = st.ok() ? decodeStoredItem(*raw) : Result<model::Item>(st);
-    if (!item.ok()) return reportUndecodableItem("GetItem", item.status());
+    if (!item.ok()) return reportUndecodableItem("single-item read", item.status());
     r.item = std::move(item).value();
   }
   // A read-only transaction needs no commit: it read one consistent snapshot.

@@ -304,7 +304,7 @@ Result<StreamReadResult> Database::readStream(std::string_view table, std::strin
     if (!rec.ok()) {
       // A record that does not decode is reported and skipped; the shard's
       // other records are still served (stored_item.h).
-      (void)reportUndecodableItem("GetRecords", rec.status());
+      (void)reportUndecodableItem("stream record read", rec.status());
       continue;
     }
     out.records.push_back(std::move(rec).value());

@@ -86,7 +86,7 @@ Result<TransactGetOutcome> Database::transactGet(const std::vector<TransactGetAc
       // All or nothing: an item that does not decode fails the whole read.
       Status st = readStoredItemSize(*raw, &r.size);
       auto item = st.ok() ? decodeStoredItem(*raw) : Result<model::Item>(st);
-      if (!item.ok()) return reportUndecodableItem("TransactGetItems", item.status());
+      if (!item.ok()) return reportUndecodableItem("transactional read", item.status());
       r.item = std::move(item).value();
     }
   }
