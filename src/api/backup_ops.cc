@@ -97,7 +97,7 @@ std::string createBackup(engine::Database& db, simdjson::dom::object body) {
     if (name->size() > 255) errors.lengthAtMost(*name, "backupName", 255);
   }
   errors.throwIfAny();
-  auto r = engine::createBackup(db, *table, *name);
+  auto r = db.createBackup(*table, *name);
   if (!r.ok()) throwBackupStatus(r.status(), "TableNotFoundException");
   JsonWriter w;
   w.beginObject();
@@ -112,7 +112,7 @@ std::string describeBackup(engine::Database& db, simdjson::dom::object body) {
   ConstraintErrors errors;
   checkBackupArn(arn, errors);
   errors.throwIfAny();
-  auto r = engine::describeBackup(db, *arn);
+  auto r = db.describeBackup(*arn);
   if (!r.ok()) throwBackupStatus(r.status(), "BackupNotFoundException");
   JsonWriter w;
   w.beginObject();
@@ -127,7 +127,7 @@ std::string deleteBackup(engine::Database& db, simdjson::dom::object body) {
   ConstraintErrors errors;
   checkBackupArn(arn, errors);
   errors.throwIfAny();
-  auto r = engine::deleteBackup(db, *arn);
+  auto r = db.deleteBackup(*arn);
   if (!r.ok()) throwBackupStatus(r.status(), "BackupNotFoundException");
   JsonWriter w;
   w.beginObject();
@@ -164,7 +164,7 @@ std::string listBackups(engine::Database& db, simdjson::dom::object body) {
     w.endArray().endObject();
     return w.take();
   }
-  auto r = engine::listBackups(db, table, start.value_or(""), limit ? static_cast<size_t>(*limit) : 0);
+  auto r = db.listBackups(table, start.value_or(""), limit ? static_cast<size_t>(*limit) : 0);
   if (!r.ok()) throwStatus(r.status());
   for (const auto& b : r->backups) {
     w.beginObject();
@@ -199,14 +199,14 @@ std::string restoreTableFromBackup(engine::Database& db, simdjson::dom::object b
     if (target->size() > 255) errors.lengthAtMost(*target, "targetTableName", 255);
   }
   errors.throwIfAny();
-  auto r = engine::restoreTableFromBackup(db, *arn, *target);
+  auto r = db.restoreTableFromBackup(*arn, *target);
   if (!r.ok()) throwBackupStatus(r.status(), "BackupNotFoundException");
   JsonWriter table;
   writeTableDescription(table, *r, db.options());
   std::string desc = table.take();
   // Splice RestoreSummary into the TableDescription object.
   if (!desc.empty() && desc.back() == '}') desc.pop_back();
-  auto bi = engine::describeBackup(db, *arn);
+  auto bi = db.describeBackup(*arn);
   JsonWriter summary;
   summary.beginObject();
   summary.field("SourceBackupArn", *arn);
@@ -226,7 +226,7 @@ std::string describeContinuousBackups(engine::Database& db, simdjson::dom::objec
   ConstraintErrors errors;
   checkExistingTableName(table, errors);
   errors.throwIfAny();
-  auto r = engine::describePitr(db, *table);
+  auto r = db.describePitr(*table);
   if (!r.ok()) throwBackupStatus(r.status(), "TableNotFoundException");
   return continuousBackupsAnswer(*r);
 }
@@ -246,7 +246,7 @@ std::string updateContinuousBackups(engine::Database& db, simdjson::dom::object 
     errors.notNull("pointInTimeRecoverySpecification.pointInTimeRecoveryEnabled");
   }
   errors.throwIfAny();
-  auto r = engine::updatePitr(db, *table, *enabled);
+  auto r = db.updatePitr(*table, *enabled);
   if (!r.ok()) throwBackupStatus(r.status(), "TableNotFoundException");
   return continuousBackupsAnswer(*r);
 }

@@ -26,6 +26,7 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& l) {
   if (l.max_connections) cfg.max_connections = *l.max_connections;
   if (l.idle_timeout_seconds) cfg.idle_timeout_seconds = *l.idle_timeout_seconds;
   if (l.request_timeout_seconds) cfg.request_timeout_seconds = *l.request_timeout_seconds;
+  if (l.item_collection_limit_bytes) cfg.item_collection_limit_bytes = *l.item_collection_limit_bytes;
 }
 
 namespace {
@@ -36,7 +37,8 @@ bool parseBool(std::string_view s, bool* out) {
   return false;
 }
 
-bool parseInt(std::string_view s, int* out) {
+template <typename Int>
+bool parseInt(std::string_view s, Int* out) {
   auto r = std::from_chars(s.data(), s.data() + s.size(), *out);
   return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
@@ -85,6 +87,14 @@ bool layerFromEnv(ConfigLayer* out, std::string* error) {
     dst = n;
     return true;
   };
+  if (auto v = get("FDYNO_ITEM_COLLECTION_LIMIT_BYTES")) {
+    int64_t n;
+    if (!parseInt(*v, &n)) {
+      *error = "FDYNO_ITEM_COLLECTION_LIMIT_BYTES: expected a number, got '" + *v + "'";
+      return false;
+    }
+    out->item_collection_limit_bytes = n;
+  }
   return number("FDYNO_TTL_INTERVAL_MS", out->ttl_interval_ms) &&
          number("FDYNO_MAX_CONNECTIONS", out->max_connections) &&
          number("FDYNO_IDLE_TIMEOUT_SECONDS", out->idle_timeout_seconds) &&
@@ -138,6 +148,9 @@ bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error
       auto v = node.value<int64_t>();
       if (v && *v >= INT32_MIN && *v <= INT32_MAX) dst = static_cast<int>(*v);
       else { *error = "config file " + path + ": '" + key + "' must be an integer"; ok = false; }
+    } else if (key == "item_collection_limit_bytes") {
+      if (auto v = node.value<int64_t>()) out->item_collection_limit_bytes = *v;
+      else { *error = "config file " + path + ": '" + key + "' must be an integer"; ok = false; }
     } else {
       *error = "config file " + path + ": unknown setting '" + key + "'";
       ok = false;
@@ -186,6 +199,11 @@ bool finalize(ServeConfig& cfg, std::string* error) {
   }
   if (cfg.ttl_interval_ms < 0) {
     *error = "--ttl-interval-ms: expected 0 (no background expiry) or more";
+    return false;
+  }
+  if (cfg.item_collection_limit_bytes < 1 || cfg.item_collection_limit_bytes > kMaxItemCollectionLimitBytes) {
+    *error = "--item-collection-limit-bytes: expected 1 to " + std::to_string(kMaxItemCollectionLimitBytes) +
+             " (DynamoDB's 10 GiB)";
     return false;
   }
   if (cfg.max_connections < 0 || cfg.max_connections > kMaxConnectionsSetting) {

@@ -12,6 +12,9 @@
 
 namespace fdyno::cli {
 
+// DynamoDB's item collection limit, 10 GiB (engine/item_collection.h).
+inline constexpr int64_t kMaxItemCollectionLimitBytes = int64_t{10} << 30;
+
 struct ServeConfig {
   std::string listen = "127.0.0.1:8000";
   std::string data_dir = "./fdyno-data";
@@ -29,6 +32,9 @@ struct ServeConfig {
   int max_connections = 0;         // connections served at once; 0 = from RLIMIT_NOFILE
   int idle_timeout_seconds = 60;   // keep-alive connection without a request
   int request_timeout_seconds = 60;  // first byte of a request to its last
+  // DynamoDB's 10 GiB item collection limit (tables with LSIs); may be
+  // lowered (tests reach it with small items), never raised.
+  int64_t item_collection_limit_bytes = kMaxItemCollectionLimitBytes;
 };
 
 // One layer of settings: only the fields it sets are present.
@@ -38,6 +44,7 @@ struct ConfigLayer {
   std::optional<bool> in_memory, allow_open_remote;
   std::optional<int> threads, write_threads, ttl_interval_ms, max_connections, idle_timeout_seconds,
       request_timeout_seconds;
+  std::optional<int64_t> item_collection_limit_bytes;
 };
 
 // Applies `layer` over `cfg` (set fields win).
@@ -47,13 +54,14 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& layer);
 // FDYNO_AUTH, FDYNO_CREDENTIALS, FDYNO_LOG_LEVEL, FDYNO_DURABILITY,
 // FDYNO_ALLOW_OPEN_REMOTE, FDYNO_REGION, FDYNO_ACCOUNT_ID,
 // FDYNO_TTL_INTERVAL_MS, FDYNO_MAX_CONNECTIONS, FDYNO_IDLE_TIMEOUT_SECONDS,
-// FDYNO_REQUEST_TIMEOUT_SECONDS. False + *error on a malformed value.
+// FDYNO_REQUEST_TIMEOUT_SECONDS, FDYNO_ITEM_COLLECTION_LIMIT_BYTES. False +
+// *error on a malformed value.
 bool layerFromEnv(ConfigLayer* out, std::string* error);
 
 // Reads a TOML file whose top-level keys use the flag names with '_' or '-'
 // (listen, data_dir, in_memory, threads, write_threads, auth, credentials, log_level,
 // durability, allow_open_remote, region, account_id, ttl_interval_ms, max_connections,
-// idle_timeout_seconds, request_timeout_seconds). False + *error on a parse error or an
+// idle_timeout_seconds, request_timeout_seconds, item_collection_limit_bytes). False + *error on a parse error or an
 // unknown key.
 bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error);
 

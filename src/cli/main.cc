@@ -89,6 +89,7 @@ int runServe(ServeConfig cfg) {
   dopts.region = cfg.region;
   dopts.account_id = cfg.account_id;
   dopts.ttl_interval_ms = cfg.ttl_interval_ms;
+  dopts.item_collection_limit_bytes = cfg.item_collection_limit_bytes;
   {
     // DescribeEndpoints sends clients back to the address we serve on.
     std::string ep_host;
@@ -163,6 +164,7 @@ int main(int argc, char** argv) {
   std::string config_file, listen, data_dir, auth, credentials, log_level, durability, region, account;
   int threads = 0, write_threads = -1, ttl_interval_ms = 0, max_connections = 0, idle_timeout = 0,
       request_timeout = 0;
+  int64_t collection_limit = 0;
   bool in_memory = false, allow_open_remote = false;
   auto* o_config = serve->add_option("--config", config_file, "TOML config file");
   auto* o_listen = serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8000)");
@@ -196,6 +198,10 @@ int main(int argc, char** argv) {
                                           "Time a request may take to arrive, from its first byte to its last "
                                           "(default 60)")
                             ->check(CLI::Range(1, kMaxTimeoutSeconds));
+  auto* o_collection = serve->add_option("--item-collection-limit-bytes", collection_limit,
+                                         "Item collection size limit of tables with local secondary indexes "
+                                         "(default and maximum: DynamoDB's 10 GiB; lower it for tests)")
+                           ->check(CLI::Range(int64_t{1}, kMaxItemCollectionLimitBytes));
   o_data->excludes(o_mem);
 
   CLI11_PARSE(app, argc, argv);
@@ -242,6 +248,7 @@ int main(int argc, char** argv) {
   if (o_max_conn->count()) flags.max_connections = max_connections;
   if (o_idle->count()) flags.idle_timeout_seconds = idle_timeout;
   if (o_req_timeout->count()) flags.request_timeout_seconds = request_timeout;
+  if (o_collection->count()) flags.item_collection_limit_bytes = collection_limit;
   applyLayer(cfg, flags);
   return runServe(cfg);
 }

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "engine/byte_codec.h"
+#include "engine/database.h"
 #include "engine/item_mutation.h"
 #include "engine/storage_keys.h"
 #include "engine/stored_item.h"
@@ -162,11 +163,11 @@ Status copyItems(kv::Store& store, kv::Transaction& snap, std::string begin, con
 
 }  // namespace
 
-Result<BackupInfo> createBackup(Database& db, std::string_view table, std::string_view backup_name) {
-  kv::Store& store = db.store();
+Result<BackupInfo> Database::createBackup(std::string_view table, std::string_view backup_name) {
+  kv::Store& store = store_;
   // One snapshot for the definition and every item.
   auto snap = store.begin();
-  FDYNO_ASSIGN_OR_RETURN(TableRef t, db.catalog().load(*snap, table));
+  FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.load(*snap, table));
   if (!t) return tableNotFound(table);
 
   BackupInfo b;
@@ -181,7 +182,7 @@ Result<BackupInfo> createBackup(Database& db, std::string_view table, std::strin
   int64_t ms = nowMillis();
   b.name = std::string(backup_name);
   b.table_name = t->def.name;
-  b.table_arn = tableArn(db.options().region, db.options().account_id, t->def.name);
+  b.table_arn = tableArn(opts_.region, opts_.account_id, t->def.name);
   b.arn = backupArn(b.table_arn, ms);
   b.table_uuid = t->def.table_uuid;
   b.creation_time = static_cast<double>(ms) / 1000.0;
@@ -201,14 +202,14 @@ Result<BackupInfo> createBackup(Database& db, std::string_view table, std::strin
   return b;
 }
 
-Result<BackupInfo> describeBackup(Database& db, std::string_view arn) {
-  auto txn = db.store().begin();
+Result<BackupInfo> Database::describeBackup(std::string_view arn) {
+  auto txn = store_.begin();
   return findBackup(*txn, arn);
 }
 
-Result<BackupInfo> deleteBackup(Database& db, std::string_view arn) {
+Result<BackupInfo> Database::deleteBackup(std::string_view arn) {
   BackupInfo out;
-  FDYNO_RETURN_IF_ERROR(kv::runTransaction(db.store(), [&](kv::Transaction& txn) -> Status {
+  FDYNO_RETURN_IF_ERROR(kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
     FDYNO_ASSIGN_OR_RETURN(out, findBackup(txn, arn));
     // The record is read again non-snapshot so that two concurrent deletes conflict.
     FDYNO_ASSIGN_OR_RETURN(auto rec, txn.get(backupKey(out.id)));
@@ -221,9 +222,9 @@ Result<BackupInfo> deleteBackup(Database& db, std::string_view arn) {
   return out;
 }
 
-Result<ListBackupsResult> listBackups(Database& db, std::optional<std::string_view> table,
+Result<ListBackupsResult> Database::listBackups(std::optional<std::string_view> table,
                                       std::string_view exclusive_start_arn, size_t limit) {
-  auto txn = db.store().begin();
+  auto txn = store_.begin();
   FDYNO_ASSIGN_OR_RETURN(auto all, allBackups(*txn));
   ListBackupsResult out;
   bool started = exclusive_start_arn.empty();
@@ -242,10 +243,10 @@ Result<ListBackupsResult> listBackups(Database& db, std::optional<std::string_vi
   return out;
 }
 
-Result<TableDescription> restoreTableFromBackup(Database& db, std::string_view arn, std::string_view target) {
+Result<TableDescription> Database::restoreTableFromBackup(std::string_view arn, std::string_view target) {
   BackupInfo b;
   {
-    auto txn = db.store().begin();
+    auto txn = store_.begin();
     FDYNO_ASSIGN_OR_RETURN(b, findBackup(*txn, arn));
   }
   // DynamoDB restores schema, indexes, billing and SSE; not streams, TTL,
@@ -260,19 +261,19 @@ Result<TableDescription> restoreTableFromBackup(Database& db, std::string_view a
   def.deletion_protection = false;
   def.tags.clear();
   std::erase_if(def.global_indexes, [](const IndexDefinition& i) { return i.status == IndexStatus::kDeleting; });
-  auto created = db.createTable(std::move(def));
+  auto created = createTable(std::move(def));
   if (!created.ok()) return created.status();  // kAlreadyExists "Table already exists: NAME"
   TableDescription d = std::move(*created);
 
   // TODO(restore semantics): DynamoDB keeps the table CREATING (no writes)
   // until the restore ends; here clients may write meanwhile and a restored
   // item overwrites a concurrent write of the same key.
-  kv::Store& store = db.store();
+  kv::Store& store = store_;
   auto snap = store.begin();
   std::string begin = backupItemsBegin(b.id);
   const std::string end = backupItemsEnd(b.id);
   const size_t prefix_len = begin.size();
-  const int64_t limit = db.options().item_collection_limit_bytes;
+  const int64_t limit = opts_.item_collection_limit_bytes;
   kv::RangeOptions opts;
   opts.limit = kBackupChunkItems;
   for (;;) {
@@ -292,7 +293,7 @@ Result<TableDescription> restoreTableFromBackup(Database& db, std::string_view a
       suffixes.push_back(std::string_view(kv.key).substr(prefix_len));
     }
     FDYNO_RETURN_IF_ERROR(kv::runTransaction(store, [&](kv::Transaction& txn) -> Status {
-      FDYNO_ASSIGN_OR_RETURN(TableRef t, db.catalog().resolve(txn, target));
+      FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolve(txn, target));
       if (!t) return tableNotFound(target);  // deleted while restoring
       std::string key;
       for (size_t i = 0; i < items.size(); ++i) {
@@ -315,9 +316,9 @@ Result<TableDescription> restoreTableFromBackup(Database& db, std::string_view a
   return d;
 }
 
-Result<PitrState> describePitr(Database& db, std::string_view table) {
-  auto txn = db.store().begin();
-  FDYNO_ASSIGN_OR_RETURN(TableRef t, db.catalog().load(*txn, table));
+Result<PitrState> Database::describePitr(std::string_view table) {
+  auto txn = store_.begin();
+  FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.load(*txn, table));
   if (!t) return tableNotFound(table);
   FDYNO_ASSIGN_OR_RETURN(auto v, txn->get(pitrKey(t->def.id), /*snapshot=*/true));
   PitrState s;
@@ -329,10 +330,10 @@ Result<PitrState> describePitr(Database& db, std::string_view table) {
   return s;
 }
 
-Result<PitrState> updatePitr(Database& db, std::string_view table, bool enabled) {
+Result<PitrState> Database::updatePitr(std::string_view table, bool enabled) {
   PitrState s;
-  FDYNO_RETURN_IF_ERROR(kv::runTransaction(db.store(), [&](kv::Transaction& txn) -> Status {
-    FDYNO_ASSIGN_OR_RETURN(TableRef t, db.catalog().load(txn, table));
+  FDYNO_RETURN_IF_ERROR(kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
+    FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.load(txn, table));
     if (!t) return tableNotFound(table);
     FDYNO_ASSIGN_OR_RETURN(auto v, txn.get(pitrKey(t->def.id)));
     s = PitrState{};

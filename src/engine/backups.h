@@ -3,8 +3,10 @@
 // (DescribeContinuousBackups, UpdateContinuousBackups).
 //
 // Contract:
-// - Free functions over a Database (it must outlive the call); they use its
-//   store and catalog. Thread safety: like Database, any thread at any time.
+// - The operations are Database members (declared in engine/database.h,
+//   defined in engine/backups.cc), like every other operation family; this
+//   header holds their data types and rules. Thread safety: like Database,
+//   any thread at any time.
 // - Layout (docs/storage-layout.md, "Backups"):
 //     01 'b' <backup id: u64 BE>               -> encoded backup record
 //     01 'c' <backup id: u64 BE> <pk> [<sk>]   -> stored item value, as in the table
@@ -33,8 +35,6 @@
 #include <string_view>
 #include <vector>
 
-#include "common/status.h"
-#include "engine/database.h"
 #include "engine/table_definition.h"
 
 namespace fdyno::engine {
@@ -61,20 +61,6 @@ struct PitrState {
   bool enabled = false;
   double enabled_at = 0;  // epoch seconds; EarliestRestorableDateTime
 };
-
-[[nodiscard]] Result<BackupInfo> createBackup(Database& db, std::string_view table, std::string_view backup_name);
-[[nodiscard]] Result<BackupInfo> describeBackup(Database& db, std::string_view arn);
-// Removes the record and every copied item; returns the record as it was.
-[[nodiscard]] Result<BackupInfo> deleteBackup(Database& db, std::string_view arn);
-// Backups of `table` (all when nullopt), oldest first, starting after the
-// backup `exclusive_start_arn` (empty: from the start), at most `limit`.
-[[nodiscard]] Result<ListBackupsResult> listBackups(Database& db, std::optional<std::string_view> table,
-                                                    std::string_view exclusive_start_arn, size_t limit);
-[[nodiscard]] Result<TableDescription> restoreTableFromBackup(Database& db, std::string_view arn,
-                                                              std::string_view target_table);
-
-[[nodiscard]] Result<PitrState> describePitr(Database& db, std::string_view table);
-[[nodiscard]] Result<PitrState> updatePitr(Database& db, std::string_view table, bool enabled);
 
 // Items copied per write transaction (create and restore).
 inline constexpr size_t kBackupChunkItems = 500;

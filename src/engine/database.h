@@ -10,14 +10,27 @@
 //   engine/catalog.h), so it never writes into a deleted or changed table.
 // - Tables are usable as soon as createTable() returns (no CREATING phase in
 //   practice; the CreateTable answer still says CREATING, like DynamoDB).
-// - Errors (Status codes) and the api exception they become:
-//     kNotFound        ResourceNotFoundException (message is DynamoDB's text)
-//     kAlreadyExists   ResourceInUseException
-//     kInvalidArgument ValidationException (message is DynamoDB's text)
-//     others           InternalServerError
+// - Errors: Status codes with typed reasons (common/status.h); src/api
+//   (api/errors.h) maps them to DynamoDB's exceptions and owns every text:
+//     kNotFound        ResourceNotFoundException (kTableNotFound,
+//                      kItemTableNotFound, kIndexNotFound, kStreamNotFound),
+//                      BackupNotFoundException / TableNotFoundException
+//                      for the backup family (engine/backups.h)
+//     kAlreadyExists   ResourceInUseException (kTableAlreadyExists)
+//     kInvalidArgument ValidationException, or the exception its reason
+//                      names (kConditionFailed, kItemCollectionTooLarge, ...)
+//     kConflict        retried inside the engine (kv::runTransaction); in
+//                      a TransactWriteItems, a TransactionConflict
+//                      cancellation reason
+//     others           InternalServerError (storage full and undecodable
+//                      items with their own texts)
 //   Names, key schemas etc. are validated by the api layer before they get
 //   here; the engine checks what needs the stored state (key types against
 //   the table schema, deletion protection, unchanged throughput...).
+// - Every operation family is a group of members below, defined in its own
+//   file (engine/<family>.cc) with its types and rules in engine/<family>.h.
+// - Limits come in through DatabaseOptions (filled by the CLI); the engine
+//   reads no environment variable.
 #pragma once
 
 #include <functional>
@@ -35,6 +48,7 @@
 #include "engine/query_scan.h"
 #include "engine/stored_item.h"
 #include "engine/table_definition.h"
+#include "engine/write_plan.h"
 #include "kv/kv.h"
 #include "model/attribute_value.h"
 
@@ -43,9 +57,9 @@ namespace fdyno::engine {
 struct DatabaseOptions {
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
-  // DynamoDB's 10 GB item collection limit (tables with LSIs); tests lower it
-  // with FDYNO_ITEM_COLLECTION_LIMIT_BYTES (engine/item_collection.h).
-  int64_t item_collection_limit_bytes = defaultItemCollectionLimitBytes();
+  // DynamoDB's 10 GB item collection limit (tables with LSIs); the CLI may
+  // lower it (engine/item_collection.h), never raise it.
+  int64_t item_collection_limit_bytes = kItemCollectionLimitBytes;
   // Time to Live: milliseconds between two passes of the background sweeper
   // (engine/ttl_sweeper.h); 0 = no background sweeping. The default keeps
   // expiry prompt (tests wait for it) on small data; see the sweeper's cost
@@ -112,44 +126,6 @@ struct ReadResult {
   size_t size = 0;  // DynamoDB size of the item read, 0 if none
 };
 
-// The write path shared by PutItem, DeleteItem and (later) UpdateItem,
-// conditions and transactions: read the old item, decide, write, all in one
-// kv transaction.
-enum class WriteOp { kKeep, kPut, kDelete };
-
-struct WritePlan {
-  WriteOp op = WriteOp::kKeep;
-  // kPut: the new item. Either points at caller-owned memory that outlives
-  // the call (PutItem's parsed request) or at `owned` (UpdateItem).
-  const model::Item* item = nullptr;
-  model::Item owned;
-  // DynamoDB size of *item if the decider already knows it; 0 = compute.
-  size_t item_size = 0;
-  // Decode the old item (if any) and hand it back in WriteResult::old_item.
-  bool return_old = false;
-  // A deletion by Time to Live (the sweeper): its stream record carries
-  // userIdentity {Type: Service, PrincipalId: dynamodb.amazonaws.com}.
-  bool ttl_delete = false;
-};
-
-// Called inside the transaction, possibly more than once (a conflicted
-// attempt is retried from the start), so it must not consume its inputs.
-// A non-OK Status abandons the write and is returned as is (e.g. a failed
-// condition).
-using WriteDecider = std::function<Status(const TableInfo& table, StoredItem& old, WritePlan& plan)>;
-
-struct WriteResult {
-  TableRef table;
-  WriteOp op = WriteOp::kKeep;
-  bool old_existed = false;
-  size_t old_size = 0;
-  size_t new_size = 0;
-  std::optional<model::Item> old_item;  // when plan.return_old and the item existed
-  // Index write units and, for tables with LSIs, the item collection size
-  // after the write (engine/item_collection.h).
-  WriteMetrics metrics;
-};
-
 // TransactGetItems / TransactWriteItems (engine/transact.h).
 struct TransactGetAction;
 struct TransactGetOutcome;
@@ -160,6 +136,11 @@ struct TransactWriteOutcome;
 struct ListStreamsResult;
 struct StreamInfo;
 struct StreamReadResult;
+
+// On-demand backups and the point-in-time recovery flag (engine/backups.h).
+struct BackupInfo;
+struct ListBackupsResult;
+struct PitrState;
 
 class IndexBuilder;  // engine/index_backfill.h
 class TtlSweeper;    // engine/ttl_sweeper.h
@@ -237,10 +218,6 @@ class Database {
   // --- Time to Live (engine/ttl.cc; rules in engine/ttl.h) ---
   [[nodiscard]] Result<TtlDescription> describeTimeToLive(std::string_view table);
   [[nodiscard]] Status updateTimeToLive(std::string_view table, std::string_view attribute, bool enabled);
-  // One sweeper pass over every TTL table now, on the calling thread (tests;
-  // the background sweeper does the same every ttl_interval_ms). Returns the
-  // number of expired items deleted.
-  [[nodiscard]] Result<size_t> sweepExpiredItems();
 
   // --- DynamoDB Streams (engine/streams.cc; rules in engine/streams.h) ---
   // Streams (engine/streams.h: the latest of each table, and disabled ones
@@ -260,16 +237,30 @@ class Database {
   [[nodiscard]] Result<StreamReadResult> readStream(std::string_view table, std::string_view label,
                                                     std::string_view from, size_t limit, size_t byte_limit);
 
-  // The catalog, for tests and for later operation families (Query, Scan).
-  Catalog& catalog() { return catalog_; }
-  // The kv store, for operation families written as free functions over
-  // the Database (engine/backups.h).
-  kv::Store& store() { return store_; }
-
-  // Blocks until every queued index backfill/drop has finished (tests).
-  void waitForIndexJobs();
+  // --- backups and the PITR flag (engine/backups.cc; rules in engine/backups.h) ---
+  // A consistent copy of `table` (one kv snapshot). kNotFound kTableNotFound.
+  [[nodiscard]] Result<BackupInfo> createBackup(std::string_view table, std::string_view backup_name);
+  // kNotFound kBackupNotFound for an unknown ARN (so for deleteBackup and
+  // restoreTableFromBackup too).
+  [[nodiscard]] Result<BackupInfo> describeBackup(std::string_view arn);
+  // Removes the record and every copied item; returns the record as it was.
+  [[nodiscard]] Result<BackupInfo> deleteBackup(std::string_view arn);
+  // Backups of `table` (all when nullopt), oldest first, starting after the
+  // backup `exclusive_start_arn` (empty: from the start), at most `limit`.
+  [[nodiscard]] Result<ListBackupsResult> listBackups(std::optional<std::string_view> table,
+                                                      std::string_view exclusive_start_arn, size_t limit);
+  // A new table `target_table` holding the backup's items.
+  // kAlreadyExists kTableAlreadyExists.
+  [[nodiscard]] Result<TableDescription> restoreTableFromBackup(std::string_view arn,
+                                                                std::string_view target_table);
+  [[nodiscard]] Result<PitrState> describePitr(std::string_view table);
+  [[nodiscard]] Result<PitrState> updatePitr(std::string_view table, bool enabled);
 
  private:
+  // Tests reach the catalog, the index builder and the TTL sweeper through
+  // tests/unit/engine/database_test_peer.h; no production code needs them.
+  friend class DatabaseTestPeer;
+
   [[nodiscard]] Status readCounters(kv::Transaction& txn, const TableInfo& t, TableDescription* out);
 
   kv::Store& store_;

@@ -22,11 +22,11 @@
 //   holds the size. fdyno answers [floor(GB), floor(GB) + 1] with GB =
 //   bytes / 2^30, so a 2.5 GB collection is [2.0, 3.0].
 //
-// The limit is DatabaseOptions::item_collection_limit_bytes. Its default is
-// 10 * 2^30, or the value of the hidden environment variable
-// FDYNO_ITEM_COLLECTION_LIMIT_BYTES (a positive integer; anything else is
-// ignored) so that integration tests can reach the limit with small items.
-// It is read in src/engine only (defaultItemCollectionLimitBytes()).
+// The limit is DatabaseOptions::item_collection_limit_bytes, 10 * 2^30 by
+// default. The CLI may lower it (--item-collection-limit-bytes, env
+// FDYNO_ITEM_COLLECTION_LIMIT_BYTES, TOML item_collection_limit_bytes;
+// src/cli/config.h) so that tests can reach it with small items; the engine
+// reads no environment.
 //
 // Thread safety: plain values and pure functions.
 #pragma once
@@ -39,12 +39,6 @@
 namespace fdyno::engine {
 
 inline constexpr int64_t kItemCollectionLimitBytes = int64_t{10} << 30;
-inline constexpr std::string_view kItemCollectionLimitEnv = "FDYNO_ITEM_COLLECTION_LIMIT_BYTES";
-
-// kItemCollectionLimitBytes, or FDYNO_ITEM_COLLECTION_LIMIT_BYTES when set to
-// a positive integer (read once per call; DatabaseOptions reads it at
-// construction).
-int64_t defaultItemCollectionLimitBytes();
 
 // SizeEstimateRangeGB of a collection of `bytes` (see above).
 struct SizeEstimateRange {

@@ -2,9 +2,6 @@
 // engine/item_mutation.h.
 #include "engine/item_mutation.h"
 
-#include <charconv>
-#include <cstdlib>
-#include <cstring>
 #include <optional>
 #include <string>
 
@@ -71,15 +68,6 @@ Status trackCollectionSize(kv::Transaction& txn, const TableInfo& table, std::st
 }
 
 }  // namespace
-
-int64_t defaultItemCollectionLimitBytes() {
-  const char* v = std::getenv(kItemCollectionLimitEnv.data());
-  if (!v || !*v) return kItemCollectionLimitBytes;
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(v, v + std::strlen(v), n);
-  if (ec != std::errc() || *end != '\0' || n <= 0) return kItemCollectionLimitBytes;
-  return n;
-}
 
 Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, StoredItem& old, const WritePlan& plan,
                          WriteResult* result, int64_t collection_limit) {

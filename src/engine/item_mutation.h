@@ -6,7 +6,7 @@
 //   neither begins nor commits. The caller has already resolved `table`
 //   (catalog) in that same transaction, read the old item with a
 //   non-snapshot get (so the base key is in the read-conflict set) and
-//   decided `plan` (engine/database.h WritePlan).
+//   decided `plan` (engine/write_plan.h).
 // - It writes, all in `txn`: the item key/value (or its removal), the
 //   entries of every secondary index of the table (GSIs and LSIs, including
 //   GSIs still CREATING, so that a backfill never misses a concurrent write;
@@ -36,9 +36,9 @@
 
 #include "common/status.h"
 #include "engine/catalog.h"
-#include "engine/database.h"
 #include "engine/item_collection.h"
 #include "engine/stored_item.h"
+#include "engine/write_plan.h"
 #include "kv/kv.h"
 
 namespace fdyno::engine {
@@ -53,13 +53,13 @@ namespace fdyno::engine {
 // the overload below when the caller already has it.
 [[nodiscard]] Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, StoredItem& old,
                                        const WritePlan& plan, WriteResult* result,
-                                       int64_t collection_limit = kItemCollectionLimitBytes);
+                                       int64_t collection_limit);
 
 // Same, with the item's full kv key (table.item_prefix + encoded key) already built by the
 // caller (saves re-encoding; required for kDelete when the old item is absent is not needed:
 // deleting an absent item writes nothing).
 [[nodiscard]] Status applyItemMutation(kv::Transaction& txn, const TableInfo& table, std::string_view item_key,
                                        StoredItem& old, const WritePlan& plan, WriteResult* result,
-                                       int64_t collection_limit = kItemCollectionLimitBytes);
+                                       int64_t collection_limit);
 
 }  // namespace fdyno::engine

@@ -143,7 +143,6 @@ Database::Database(kv::Store& store, DatabaseOptions opts)
 
 Database::~Database() = default;
 
-void Database::waitForIndexJobs() { index_builder_->waitIdle(); }
 
 Status Database::readCounters(kv::Transaction& txn, const TableInfo& t, TableDescription* out) {
   // Snapshot reads: counters change with every write and must not make a

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <utility>
 
+#include "engine/database.h"
 #include "engine/item_mutation.h"
 
 namespace fdyno::engine {

@@ -48,7 +48,7 @@
 #include <vector>
 
 #include "engine/catalog.h"
-#include "engine/database.h"
+#include "engine/write_plan.h"
 #include "engine/idempotency.h"
 #include "engine/item_key.h"
 #include "model/attribute_value.h"

@@ -81,6 +81,5 @@ Status Database::updateTimeToLive(std::string_view table, std::string_view attri
   return Status::OK();
 }
 
-Result<size_t> Database::sweepExpiredItems() { return ttl_sweeper_->sweepAll(ttlNowSeconds()); }
 
 }  // namespace fdyno::engine

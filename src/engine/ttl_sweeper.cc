@@ -56,7 +56,9 @@ Result<size_t> deleteExpired(kv::Store& store, Catalog& catalog, std::string_vie
       WritePlan plan;
       plan.op = WriteOp::kDelete;
       plan.ttl_delete = true;  // stream record: userIdentity Service
-      FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, *t, key, old, plan, nullptr));
+      FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, *t, key, old, plan, nullptr,
+                                              // A deletion never grows a collection.
+                                              kItemCollectionLimitBytes));
       ++deleted;
     }
     return Status::OK();

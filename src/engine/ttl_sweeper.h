@@ -13,9 +13,9 @@
 //   candidate non-snapshot and deletes it only if it is still expired under
 //   the table's current TTL attribute (an item rewritten with a later expiry
 //   survives), through applyItemMutation: index entries, item count, table
-//   size and index counters stay exact.
-//   TODO(streams): record these deletions as service deletions (userIdentity
-//   Type "Service", PrincipalId "dynamodb.amazonaws.com") once streams exist.
+//   size and index counters stay exact. The deletions are service deletions
+//   (WritePlan::ttl_delete): their stream records carry userIdentity
+//   {Type: Service, PrincipalId: dynamodb.amazonaws.com}, as DynamoDB's.
 // - Deletion is prompt (within about one interval), unlike DynamoDB's "within
 //   a few days"; reads never hide expired-but-not-yet-deleted items, like
 //   DynamoDB's.

@@ -7,8 +7,9 @@
 #   SizeEstimateRangeGB [lower, upper] (the whole-GB bracket of the size).
 # - ItemCollectionSizeLimitExceededException "Collection size exceeded." once
 #   a collection would grow past the limit. The 10 GB limit is lowered for
-#   this module's server with the hidden FDYNO_ITEM_COLLECTION_LIMIT_BYTES
-#   (engine/item_collection.h) so small items reach it.
+#   this module's servers so small items reach it: with the flag
+#   --item-collection-limit-bytes on one, the environment variable
+#   FDYNO_ITEM_COLLECTION_LIMIT_BYTES on the other (src/cli/config.h).
 import pytest
 from botocore.exceptions import ClientError
 
@@ -20,11 +21,11 @@ LIMIT = 20000  # bytes; an item below (~3 KB, ALL-projected LSI) counts ~6 KB
 @pytest.fixture(scope="module", params=["memory", "rocksdb"])
 def ddb(request, tmp_path_factory):
     if request.param == "memory":
-        args = ["--in-memory"]
+        args, env = ["--in-memory", "--item-collection-limit-bytes", str(LIMIT)], {}
     else:
         args = ["--data-dir", str(tmp_path_factory.mktemp("collections-data"))]
-    srv = start_server(args, env={"FDYNO_ITEM_COLLECTION_LIMIT_BYTES": str(LIMIT)},
-                       log_dir=tmp_path_factory.mktemp("collections-logs"))
+        env = {"FDYNO_ITEM_COLLECTION_LIMIT_BYTES": str(LIMIT)}
+    srv = start_server(args, env=env, log_dir=tmp_path_factory.mktemp("collections-logs"))
     yield client_for(srv)
     srv.stop()
 

@@ -196,5 +196,46 @@ TEST(ConfigTest, ConnectionSettingsAreBounded) {
   EXPECT_NE(err.find("'max_connections' must be an integer"), std::string::npos) << err;
 }
 
+// --item-collection-limit-bytes: the engine's item collection limit comes
+// from the configuration (it reads no environment itself); 10 GiB by
+// default, lowered by any layer, never raised.
+TEST(ConfigTest, ItemCollectionLimitFromEveryLayerAndBounded) {
+  ServeConfig cfg;
+  EXPECT_EQ(cfg.item_collection_limit_bytes, int64_t{10} * 1024 * 1024 * 1024);
+
+  std::string path = ::testing::TempDir() + "/fdyno_cfg_collection.toml";
+  {
+    std::ofstream f(path);
+    f << "item-collection-limit-bytes = 8192\n";
+  }
+  ConfigLayer file;
+  std::string err;
+  ASSERT_TRUE(layerFromToml(path, &file, &err)) << err;
+  std::remove(path.c_str());
+  applyLayer(cfg, file);
+  EXPECT_EQ(cfg.item_collection_limit_bytes, 8192);
+
+  setenv("FDYNO_ITEM_COLLECTION_LIMIT_BYTES", "4096", 1);
+  ConfigLayer env;
+  ASSERT_TRUE(layerFromEnv(&env, &err)) << err;
+  unsetenv("FDYNO_ITEM_COLLECTION_LIMIT_BYTES");
+  applyLayer(cfg, env);
+  EXPECT_EQ(cfg.item_collection_limit_bytes, 4096);
+  ASSERT_TRUE(finalize(cfg, &err)) << err;
+
+  setenv("FDYNO_ITEM_COLLECTION_LIMIT_BYTES", "12abc", 1);
+  ConfigLayer bad_env;
+  EXPECT_FALSE(layerFromEnv(&bad_env, &err));
+  unsetenv("FDYNO_ITEM_COLLECTION_LIMIT_BYTES");
+  EXPECT_EQ(err, "FDYNO_ITEM_COLLECTION_LIMIT_BYTES: expected a number, got '12abc'");
+
+  for (int64_t bad : {int64_t{0}, int64_t{-1}, kMaxItemCollectionLimitBytes + 1}) {
+    ServeConfig c;
+    c.item_collection_limit_bytes = bad;
+    EXPECT_FALSE(finalize(c, &err)) << bad;
+    EXPECT_EQ(err, "--item-collection-limit-bytes: expected 1 to 10737418240 (DynamoDB's 10 GiB)");
+  }
+}
+
 }  // namespace
 }  // namespace fdyno::cli

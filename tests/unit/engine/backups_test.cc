@@ -65,7 +65,7 @@ TEST_F(BackupsTest, RestoreHasTheBackedUpItemsAndRebuildsIndexesAndCounters) {
   }
   auto before = db_->describeTable("src");
   ASSERT_TRUE(before.ok());
-  auto b = createBackup(*db_, "src", "bk1");
+  auto b = db_->createBackup("src", "bk1");
   ASSERT_TRUE(b.ok()) << b.status().toString();
   EXPECT_EQ(b->item_count, n);
   EXPECT_EQ(b->size_bytes, before->size_bytes);
@@ -78,7 +78,7 @@ TEST_F(BackupsTest, RestoreHasTheBackedUpItemsAndRebuildsIndexesAndCounters) {
   ASSERT_TRUE(db_->deleteItem("src", item({{"p", AttributeValue::S("p0")}, {"c", AttributeValue::N("0")}}), false)
                   .ok());
 
-  auto r = restoreTableFromBackup(*db_, b->arn, "dst");
+  auto r = db_->restoreTableFromBackup(b->arn, "dst");
   ASSERT_TRUE(r.ok()) << r.status().toString();
   EXPECT_EQ(r->table->def.name, "dst");
   ASSERT_EQ(r->table->def.global_indexes.size(), 1u);
@@ -104,24 +104,24 @@ TEST_F(BackupsTest, RestoreHasTheBackedUpItemsAndRebuildsIndexesAndCounters) {
 }
 
 TEST_F(BackupsTest, ErrorsUseDynamoDbMessages) {
-  auto b = createBackup(*db_, "missing", "bk1");
+  auto b = db_->createBackup("missing", "bk1");
   EXPECT_EQ(b.status().code(), StatusCode::kNotFound);
   // Backups word a missing table their own way ("Table not found: missing",
   // api/errors.h throwBackupStatus): the engine reports the reason and name.
   EXPECT_EQ(b.status().reason(), ErrorReason::kTableNotFound);
   EXPECT_EQ(b.status().arg(0), "missing");
   ASSERT_TRUE(db_->createTable(hashTable("t")).ok());
-  auto ok = createBackup(*db_, "t", "bk1");
+  auto ok = db_->createBackup("t", "bk1");
   ASSERT_TRUE(ok.ok());
-  auto again = restoreTableFromBackup(*db_, ok->arn, "t");
+  auto again = db_->restoreTableFromBackup(ok->arn, "t");
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(dynamoText(again.status()), "Table already exists: t");
   std::string bogus = ok->arn + "0";
-  EXPECT_EQ(dynamoText(describeBackup(*db_, bogus).status()), "Backup not found: " + bogus);
-  EXPECT_EQ(deleteBackup(*db_, bogus).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(dynamoText(restoreTableFromBackup(*db_, bogus, "u").status()), "Backup not found: " + bogus);
-  EXPECT_EQ(describePitr(*db_, "missing").status().reason(), ErrorReason::kTableNotFound);
-  EXPECT_EQ(updatePitr(*db_, "missing", true).status().args(), std::vector<std::string>{"missing"});
+  EXPECT_EQ(dynamoText(db_->describeBackup(bogus).status()), "Backup not found: " + bogus);
+  EXPECT_EQ(db_->deleteBackup(bogus).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(dynamoText(db_->restoreTableFromBackup(bogus, "u").status()), "Backup not found: " + bogus);
+  EXPECT_EQ(db_->describePitr("missing").status().reason(), ErrorReason::kTableNotFound);
+  EXPECT_EQ(db_->updatePitr("missing", true).status().args(), std::vector<std::string>{"missing"});
 }
 
 TEST_F(BackupsTest, ListFiltersByTableAndPages) {
@@ -129,19 +129,19 @@ TEST_F(BackupsTest, ListFiltersByTableAndPages) {
   ASSERT_TRUE(db_->createTable(hashTable("b")).ok());
   std::vector<std::string> of_a;
   for (int i = 0; i < 3; ++i) {
-    auto x = createBackup(*db_, "a", "ba" + std::to_string(i));
+    auto x = db_->createBackup("a", "ba" + std::to_string(i));
     ASSERT_TRUE(x.ok());
     of_a.push_back(x->arn);
-    ASSERT_TRUE(createBackup(*db_, "b", "bb" + std::to_string(i)).ok());
+    ASSERT_TRUE(db_->createBackup("b", "bb" + std::to_string(i)).ok());
   }
-  auto all = listBackups(*db_, std::nullopt, "", 0);
+  auto all = db_->listBackups(std::nullopt, "", 0);
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->backups.size(), 6u);
   EXPECT_FALSE(all->last_evaluated_arn);
   std::vector<std::string> seen;
   std::string start;
   for (int guard = 0; guard < 10; ++guard) {
-    auto page = listBackups(*db_, std::string_view("a"), start, 2);
+    auto page = db_->listBackups(std::string_view("a"), start, 2);
     ASSERT_TRUE(page.ok());
     for (auto& b : page->backups) seen.push_back(b.arn);
     if (!page->last_evaluated_arn) break;
@@ -156,11 +156,11 @@ TEST_F(BackupsTest, ListSeesEveryBackupPastOneScanPage) {
   ASSERT_TRUE(db_->createTable(hashTable("t")).ok());
   std::vector<std::string> made;
   for (int i = 0; i < 300; ++i) {
-    auto x = createBackup(*db_, "t", "b" + std::to_string(i));
+    auto x = db_->createBackup("t", "b" + std::to_string(i));
     ASSERT_TRUE(x.ok()) << x.status().toString();
     made.push_back(x->arn);
   }
-  auto all = listBackups(*db_, std::nullopt, "", 0);
+  auto all = db_->listBackups(std::nullopt, "", 0);
   ASSERT_TRUE(all.ok());
   std::vector<std::string> seen;
   for (auto& b : all->backups) seen.push_back(b.arn);
@@ -170,12 +170,12 @@ TEST_F(BackupsTest, ListSeesEveryBackupPastOneScanPage) {
 TEST_F(BackupsTest, DeleteRemovesRecordAndCopiedItemsAndBackupOutlivesTable) {
   ASSERT_TRUE(db_->createTable(hashTable("t")).ok());
   put("t", item({{"p", AttributeValue::S("k")}, {"v", AttributeValue::N("1")}}));
-  auto b1 = createBackup(*db_, "t", "one");
-  auto b2 = createBackup(*db_, "t", "two");
+  auto b1 = db_->createBackup("t", "one");
+  auto b2 = db_->createBackup("t", "two");
   ASSERT_TRUE(b1.ok() && b2.ok());
   ASSERT_TRUE(db_->deleteTable("t").ok());
   // The backup lives outside the table's range.
-  auto r = restoreTableFromBackup(*db_, b2->arn, "t2");
+  auto r = db_->restoreTableFromBackup(b2->arn, "t2");
   ASSERT_TRUE(r.ok()) << r.status().toString();
   auto got = db_->getItem("t2", item({{"p", AttributeValue::S("k")}}), true);
   ASSERT_TRUE(got.ok() && got->item);
@@ -183,34 +183,34 @@ TEST_F(BackupsTest, DeleteRemovesRecordAndCopiedItemsAndBackupOutlivesTable) {
 
   const std::string copied{'\x01', 'c'}, copied_end{'\x01', 'd'};
   EXPECT_EQ(countRange(copied, copied_end), 2u);
-  auto d = deleteBackup(*db_, b1->arn);
+  auto d = db_->deleteBackup(b1->arn);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->name, "one");
   EXPECT_EQ(countRange(copied, copied_end), 1u);
-  EXPECT_EQ(describeBackup(*db_, b1->arn).status().code(), StatusCode::kNotFound);
-  EXPECT_TRUE(describeBackup(*db_, b2->arn).ok());
+  EXPECT_EQ(db_->describeBackup(b1->arn).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(db_->describeBackup(b2->arn).ok());
 }
 
 TEST_F(BackupsTest, PitrFlagIsStoredPerTableAndGoesWithTheTable) {
   ASSERT_TRUE(db_->createTable(hashTable("t")).ok());
-  auto s = describePitr(*db_, "t");
+  auto s = db_->describePitr("t");
   ASSERT_TRUE(s.ok());
   EXPECT_FALSE(s->enabled);
-  auto on = updatePitr(*db_, "t", true);
+  auto on = db_->updatePitr("t", true);
   ASSERT_TRUE(on.ok());
   EXPECT_TRUE(on->enabled);
   EXPECT_GT(on->enabled_at, 0);
-  auto again = updatePitr(*db_, "t", true);  // keeps the earliest time
+  auto again = db_->updatePitr("t", true);  // keeps the earliest time
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->enabled_at, on->enabled_at);
-  EXPECT_TRUE(describePitr(*db_, "t")->enabled);
-  ASSERT_TRUE(updatePitr(*db_, "t", false).ok());
-  EXPECT_FALSE(describePitr(*db_, "t")->enabled);
-  ASSERT_TRUE(updatePitr(*db_, "t", true).ok());
+  EXPECT_TRUE(db_->describePitr("t")->enabled);
+  ASSERT_TRUE(db_->updatePitr("t", false).ok());
+  EXPECT_FALSE(db_->describePitr("t")->enabled);
+  ASSERT_TRUE(db_->updatePitr("t", true).ok());
   // The flag lives in the table's range: a re-created table starts disabled.
   ASSERT_TRUE(db_->deleteTable("t").ok());
   ASSERT_TRUE(db_->createTable(hashTable("t")).ok());
-  EXPECT_FALSE(describePitr(*db_, "t")->enabled);
+  EXPECT_FALSE(db_->describePitr("t")->enabled);
 }
 
 // The copy reads ONE snapshot: a writer that atomically moves one item
@@ -240,7 +240,7 @@ TEST_F(BackupsTest, CopyIsOneSnapshotUnderConcurrentWrites) {
     }
   });
   for (int round = 0; round < 20; ++round) {
-    auto b = createBackup(*db_, "t", "snap" + std::to_string(round));
+    auto b = db_->createBackup("t", "snap" + std::to_string(round));
     ASSERT_TRUE(b.ok()) << b.status().toString();
     EXPECT_EQ(b->item_count, filler + 1) << "round " << round;
   }

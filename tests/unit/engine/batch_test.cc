@@ -13,6 +13,7 @@
 
 #include "engine/batch.h"
 #include "engine/database.h"
+#include "database_test_peer.h"
 #include "engine/index_maintenance.h"
 #include "engine/storage_keys.h"
 #include "engine/stored_item.h"
@@ -116,7 +117,7 @@ class BatchWriteTest : public EngineTest {
   // Every base item of `table`: kv key -> item.
   std::map<std::string, model::Item> items(const std::string& table) {
     auto txn = store_->begin();
-    auto t = db_->catalog().load(*txn, table);
+    auto t = DatabaseTestPeer::catalog(*db_).load(*txn, table);
     EXPECT_TRUE(t.ok() && *t);
     auto r = txn->getRange(keys::itemsBegin((*t)->def.id), keys::itemsEnd((*t)->def.id));
     EXPECT_TRUE(r.ok());
@@ -127,7 +128,7 @@ class BatchWriteTest : public EngineTest {
   // The stored entries of the table's only index.
   std::map<std::string, model::Item> entries(const std::string& table) {
     auto txn = store_->begin();
-    auto t = db_->catalog().load(*txn, table);
+    auto t = DatabaseTestPeer::catalog(*db_).load(*txn, table);
     uint16_t number = (*t)->def.global_indexes.at(0).number;
     auto r = txn->getRange(indexEntriesPrefix((*t)->def.id, number), indexEntriesEnd((*t)->def.id, number));
     EXPECT_TRUE(r.ok());
@@ -138,7 +139,7 @@ class BatchWriteTest : public EngineTest {
   // What the index entries must be, recomputed from the base items.
   std::map<std::string, model::Item> recompute(const std::string& table) {
     auto txn = store_->begin();
-    auto t = db_->catalog().load(*txn, table);
+    auto t = DatabaseTestPeer::catalog(*db_).load(*txn, table);
     const TableDefinition& def = (*t)->def;
     const IndexDefinition& index = def.global_indexes.at(0);
     std::map<std::string, model::Item> out;

@@ -75,18 +75,9 @@ TEST(ItemCollection, IndexEntryUnitsPerStartedKilobyte) {
   EXPECT_EQ(indexEntryWriteUnits(4096), 4u);
 }
 
-TEST(ItemCollection, LimitDefaultsToTenGibibytesAndEnvOverridesIt) {
-  ::unsetenv(kItemCollectionLimitEnv.data());
-  EXPECT_EQ(defaultItemCollectionLimitBytes(), int64_t{10} * 1024 * 1024 * 1024);
+TEST(ItemCollection, LimitDefaultsToTenGibibytes) {
+  EXPECT_EQ(kItemCollectionLimitBytes, int64_t{10} * 1024 * 1024 * 1024);
   EXPECT_EQ(DatabaseOptions{}.item_collection_limit_bytes, kItemCollectionLimitBytes);
-  ::setenv(kItemCollectionLimitEnv.data(), "4096", 1);
-  EXPECT_EQ(defaultItemCollectionLimitBytes(), 4096);
-  EXPECT_EQ(DatabaseOptions{}.item_collection_limit_bytes, 4096);
-  for (const char* bad : {"", "0", "-1", "12abc", "abc"}) {
-    ::setenv(kItemCollectionLimitEnv.data(), bad, 1);
-    EXPECT_EQ(defaultItemCollectionLimitBytes(), kItemCollectionLimitBytes) << bad;
-  }
-  ::unsetenv(kItemCollectionLimitEnv.data());
 }
 
 // ---- index write units ----

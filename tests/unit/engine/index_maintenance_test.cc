@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/database.h"
+#include "database_test_peer.h"
 #include "engine/index_backfill.h"
 #include "engine/item_mutation.h"
 #include "engine/storage_keys.h"
@@ -173,7 +174,7 @@ class IndexMaintenance : public EngineTest {
   // Entries of index `number` of table `name`: key -> projected item.
   std::map<std::string, model::Item> entries(const std::string& name, uint16_t number) {
     auto txn = store_->begin();
-    auto t = db_->catalog().load(*txn, name);
+    auto t = DatabaseTestPeer::catalog(*db_).load(*txn, name);
     EXPECT_TRUE(t.ok() && *t);
     auto r = txn->getRange(indexEntriesPrefix((*t)->def.id, number), indexEntriesEnd((*t)->def.id, number));
     EXPECT_TRUE(r.ok());
@@ -188,7 +189,7 @@ class IndexMaintenance : public EngineTest {
   // What the entries of `index` must be, recomputed from the base items.
   std::map<std::string, model::Item> recompute(const std::string& name, const std::string& index_name) {
     auto txn = store_->begin();
-    auto t = db_->catalog().load(*txn, name);
+    auto t = DatabaseTestPeer::catalog(*db_).load(*txn, name);
     const TableDefinition& def = (*t)->def;
     const IndexDefinition* index = def.findIndex(index_name);
     EXPECT_NE(index, nullptr);
@@ -320,7 +321,7 @@ TEST_F(IndexMaintenance, LocalIndexEntriesAndItemCollectionSize) {
   EXPECT_EQ(entries("t", 1), recompute("t", "l"));
   EXPECT_EQ(entries("t", 1).size(), 1u);
   auto txn = store_->begin();
-  auto t = db_->catalog().load(*txn, "t");
+  auto t = DatabaseTestPeer::catalog(*db_).load(*txn, "t");
   auto raw = txn->get(collectionSizeKey((*t)->def.id, AttributeValue::S("a")));
   ASSERT_TRUE(raw.ok() && raw->has_value());
   int64_t v = 0;
@@ -337,7 +338,7 @@ TEST_F(IndexMaintenance, ApplyItemMutationWorksInAnyTransaction) {
   model::Item a = item({{"p", AttributeValue::S("a")}, {"x", AttributeValue::S("k")}});
   model::Item b = item({{"p", AttributeValue::S("b")}, {"x", AttributeValue::S("j")}});
   Status st = kv::runTransaction(*store_, [&](kv::Transaction& txn) -> Status {
-    FDYNO_ASSIGN_OR_RETURN(TableRef t, db_->catalog().resolve(txn, "t"));
+    FDYNO_ASSIGN_OR_RETURN(TableRef t, DatabaseTestPeer::catalog(*db_).resolve(txn, "t"));
     for (const model::Item* it : {&a, &b}) {
       std::string key = t->item_prefix;
       FDYNO_RETURN_IF_ERROR(appendItemKey(t->def, *it, KeySource::kItem, key));
@@ -347,7 +348,7 @@ TEST_F(IndexMaintenance, ApplyItemMutationWorksInAnyTransaction) {
       plan.op = WriteOp::kPut;
       plan.item = it;
       WriteResult r;
-      FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, *t, old, plan, &r));
+      FDYNO_RETURN_IF_ERROR(applyItemMutation(txn, *t, old, plan, &r, kItemCollectionLimitBytes));
       EXPECT_FALSE(r.old_existed);
       EXPECT_EQ(r.new_size, model::itemSize(*it));
     }
@@ -378,7 +379,7 @@ TEST_F(IndexMaintenance, AddedGsiIsBackfilledThenActive) {
   ASSERT_NE(created, nullptr);
   EXPECT_EQ(created->status, IndexStatus::kCreating);
   EXPECT_EQ(created->number, 1);
-  db_->waitForIndexJobs();
+  DatabaseTestPeer::waitForIndexJobs(*db_);
   auto d = db_->describeTable("t");
   EXPECT_EQ(d->table->def.findIndex("g")->status, IndexStatus::kActive);
   auto want = recompute("t", "g");
@@ -418,7 +419,7 @@ TEST_F(IndexMaintenance, BackfillWithConcurrentWritersEqualsRecomputation) {
   u.attribute_definitions = {{"x", AttrType::kS}};
   u.create_index = gsi("g", {{"x", AttrType::kS}}, {}, ProjectionType::kKeysOnly);
   ASSERT_TRUE(db_->updateTable("t", u).ok());
-  db_->waitForIndexJobs();
+  DatabaseTestPeer::waitForIndexJobs(*db_);
   stop = true;
   for (auto& t : writers) t.join();
   auto want = recompute("t", "g");
@@ -444,7 +445,7 @@ TEST_F(IndexMaintenance, DeletedGsiIsClearedAndRemoved) {
   auto r = db_->updateTable("t", u);
   ASSERT_TRUE(r.ok()) << r.status().toString();
   EXPECT_EQ(r->table->def.findIndex("g")->status, IndexStatus::kDeleting);
-  db_->waitForIndexJobs();
+  DatabaseTestPeer::waitForIndexJobs(*db_);
   auto desc = db_->describeTable("t");
   EXPECT_EQ(desc->table->def.findIndex("g"), nullptr);
   EXPECT_EQ(desc->table->def.last_index_number, 2);
@@ -459,7 +460,7 @@ TEST_F(IndexMaintenance, DeletedGsiIsClearedAndRemoved) {
   auto cr = db_->updateTable("t", c);
   ASSERT_TRUE(cr.ok()) << cr.status().toString();
   EXPECT_EQ(cr->table->def.findIndex("g")->number, 3);
-  db_->waitForIndexJobs();
+  DatabaseTestPeer::waitForIndexJobs(*db_);
   EXPECT_EQ(entries("t", 3).size(), 1u);
 }
 
@@ -499,10 +500,10 @@ TEST_F(IndexMaintenance, BackfillRunTwiceAddsNothing) {
   auto r = db_->updateTable("t", u);
   ASSERT_TRUE(r.ok());
   // Run the job on this thread too, concurrently with the worker.
-  IndexBuilder builder(*store_, db_->catalog());
+  IndexBuilder builder(*store_, DatabaseTestPeer::catalog(*db_));
   Status st = builder.run({IndexBuilder::JobKind::kBackfill, "t", r->table->def.id, 1});
   EXPECT_TRUE(st.ok()) << st.toString();
-  db_->waitForIndexJobs();
+  DatabaseTestPeer::waitForIndexJobs(*db_);
   EXPECT_EQ(counters("t", "g").item_count, 300);
   EXPECT_EQ(entries("t", 1).size(), 300u);
 }

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/database.h"
+#include "database_test_peer.h"
 #include "engine/storage_keys.h"
 #include "engine/streams.h"
 #include "engine/transact.h"
@@ -180,7 +181,7 @@ TEST_F(StreamsTest, TtlDeletionsAreFlagged) {
   label = d->table->def.stream_label;
   put("t", item({{"p", S("old")}, {"exp", N(std::to_string(ttlNowSeconds() - 10))}}));
   del("t", "nobody");
-  auto n = db_->sweepExpiredItems();
+  auto n = DatabaseTestPeer::sweepExpiredItems(*db_);
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 1u);
   put("t", item({{"p", S("x")}}));

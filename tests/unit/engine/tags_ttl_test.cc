@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "engine/database.h"
+#include "database_test_peer.h"
 #include "engine/index_maintenance.h"
 #include "engine/storage_keys.h"
 #include "engine/tags.h"
@@ -64,14 +65,8 @@ class TagsTtlTest : public ::testing::Test {
   std::unique_ptr<Database> db_;
 };
 
-std::string msg(const Status& s) { return dynamoText(s); }
-std::string repeat(std::string_view s, int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out.append(s);
-  return out;
-}
-
-// ---- tag rules ----
+// The request rules of tags (lengths, characters, aws: prefix) are the api
+// layer's: tests/unit/api/tag_rules_test.cc.
 
 // ---- tag storage ----
 
@@ -276,12 +271,12 @@ TEST_F(TagsTtlTest, SweepDeletesExpiredItemsWithIndexEntriesAndCounters) {
   put("t1", item({{"p", AttributeValue::S("ancient")}, {"exp", N(162777600)}}));
 
   // TTL disabled: nothing goes.
-  auto r = db_->sweepExpiredItems();
+  auto r = DatabaseTestPeer::sweepExpiredItems(*db_);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, 0u);
 
   ASSERT_TRUE(db_->updateTimeToLive("t1", "exp", true).ok());
-  r = db_->sweepExpiredItems();
+  r = DatabaseTestPeer::sweepExpiredItems(*db_);
   ASSERT_TRUE(r.ok()) << r.status().toString();
   EXPECT_EQ(*r, 1u);
   EXPECT_FALSE(exists("t1", "old"));
@@ -295,7 +290,7 @@ TEST_F(TagsTtlTest, SweepDeletesExpiredItemsWithIndexEntriesAndCounters) {
   EXPECT_EQ(desc->indexCounters(no).item_count, 3);
   EXPECT_EQ(rangeSize(keys::indexPrefix(id, no), keys::indexPrefix(id, no + 1)), 3u);
   // A second pass finds nothing more.
-  EXPECT_EQ(*db_->sweepExpiredItems(), 0u);
+  EXPECT_EQ(*DatabaseTestPeer::sweepExpiredItems(*db_), 0u);
 }
 
 TEST_F(TagsTtlTest, SweepPagesThroughLargeTables) {
@@ -310,7 +305,7 @@ TEST_F(TagsTtlTest, SweepPagesThroughLargeTables) {
                     {"c", AttributeValue::N(std::to_string(i))},
                     {"exp", AttributeValue::N(std::to_string(expire ? now - 1 : now + 3600))}}));
   }
-  auto r = db_->sweepExpiredItems();
+  auto r = DatabaseTestPeer::sweepExpiredItems(*db_);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r, expected);
   EXPECT_EQ(db_->describeTable("t1")->item_count, static_cast<int64_t>(3 * kTtlScanChunk + 7 - expected));

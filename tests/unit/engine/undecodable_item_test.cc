@@ -7,6 +7,7 @@
 
 #include "common/counters.h"
 #include "engine/database.h"
+#include "database_test_peer.h"
 #include "engine/item_key.h"
 #include "engine/stored_item.h"
 #include "engine/transact.h"
@@ -67,7 +68,7 @@ class UndecodableItems : public EngineTest {
   // Writes raw bytes under the item key of `k`, bypassing every check.
   void plant(const model::Item& k, const std::string& value) {
     Status st = kv::runTransaction(*store_, [&](kv::Transaction& txn) -> Status {
-      FDYNO_ASSIGN_OR_RETURN(TableRef t, db_->catalog().resolve(txn, "t"));
+      FDYNO_ASSIGN_OR_RETURN(TableRef t, DatabaseTestPeer::catalog(*db_).resolve(txn, "t"));
       std::string kk = t->item_prefix;
       FDYNO_RETURN_IF_ERROR(appendItemKey(t->def, k, KeySource::kKey, kk));
       txn.set(kk, value);
@@ -178,7 +179,7 @@ TEST_F(UndecodableItems, AddedIndexBecomesActiveWithoutThem) {
   g.projection = ProjectionType::kAll;
   u.create_index = g;
   ASSERT_TRUE(db_->updateTable("t", u).ok());
-  db_->waitForIndexJobs();  // before the fix: never returned (the job retried forever)
+  DatabaseTestPeer::waitForIndexJobs(*db_);  // before the fix: never returned (the job retried forever)
   auto d = db_->describeTable("t");
   ASSERT_TRUE(d.ok());
   const IndexDefinition* made = d->table->def.findIndex("g");
@@ -200,7 +201,7 @@ TEST_F(UndecodableItems, PlainTablesCanOverwriteAndDeleteThem) {
 
 TEST_F(UndecodableItems, SweepsAndReadsAfterwardsStillWork) {
   ASSERT_TRUE(db_->updateTimeToLive("t", "x", true).ok());
-  auto swept = db_->sweepExpiredItems();
+  auto swept = DatabaseTestPeer::sweepExpiredItems(*db_);
   ASSERT_TRUE(swept.ok()) << swept.status().toString();
   EXPECT_EQ(*swept, 0u);
 }
