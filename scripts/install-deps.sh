@@ -7,6 +7,8 @@ PKGS=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libsimdjson-dev librocksdb-dev libssl-dev zlib1g-dev
   libcli11-dev libtomlplusplus-dev
+  # The shared store: libpq to build, a PostgreSQL server for its tests.
+  libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   # The sanitizer and fuzzing build (build-san): clang, and its runtimes for
   # ASan, UBSan, LSan and libFuzzer (libclang_rt.*).

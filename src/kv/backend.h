@@ -16,6 +16,7 @@
 // - Errors: kIOError / kCorruption carrying the backend's message.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -47,6 +48,14 @@ class ReadView {
   // Cursor over begin <= key < end, ascending or (reverse) descending.
   virtual std::unique_ptr<ReadCursor> scan(std::string_view begin, std::string_view end,
                                            bool reverse) = 0;
+  // The same, told that the caller will stop after about `limit_hint` pairs
+  // (0 = unknown): a store that fetches in pages (PostgreSQL) sizes its first
+  // page by it. The embedded backends iterate lazily and ignore it.
+  virtual std::unique_ptr<ReadCursor> scanHinted(std::string_view begin, std::string_view end, bool reverse,
+                                                 size_t limit_hint) {
+    (void)limit_hint;
+    return scan(begin, end, reverse);
+  }
 };
 
 // One resolved write of a commit group, in apply order.

@@ -8,8 +8,12 @@
 //   (e.g. its last commit version); callers use keys below 0xFF.
 // - Keys and values are arbitrary bytes. Keys order by unsigned byte
 //   comparison (memcmp, shorter prefix first).
-// - A Transaction reads a consistent snapshot taken when it began (its read
-//   version) plus its own uncommitted writes (read-your-writes).
+// - A Transaction reads a consistent snapshot (its read version) plus its
+//   own uncommitted writes (read-your-writes). The snapshot is taken no later
+//   than the transaction's first read, readVersion() or
+//   addReadConflictRange() call: the embedded stores take it at begin(); the
+//   PostgreSQL store, like FoundationDB, at the first of those calls (it
+//   costs a round trip to the database, which the first point read shares).
 // - Every non-snapshot read (get, getRange with snapshot=false) adds the key or
 //   the range actually read to the transaction's read-conflict set. commit()
 //   fails with StatusCode::kConflict if any key in that set was written by a
@@ -38,6 +42,9 @@
 //   the store's DurabilityMode (kSync: survives a machine crash).
 // - Thread safety: a Store is safe to use from many threads at once. A
 //   Transaction belongs to one thread at a time.
+// - Reads may also fail with kConflict on a shared store (PostgreSQL) when
+//   the history at the read version has been collected ("transaction too
+//   old"); start over as for a failed commit.
 // - Errors: kConflict (retry), kIOError (backend failed), kNoSpace (the
 //   storage is full: nothing was written; commits succeed again once space is
 //   freed, with no restart), kBusy (store closing), kInvalidArgument (e.g.
@@ -154,9 +161,22 @@ struct StoreOptions {
 Result<std::unique_ptr<Store>> openMemoryStore(const StoreOptions& opts = {});
 Result<std::unique_ptr<Store>> openRocksDbStore(const std::string& dir, const StoreOptions& opts = {});
 
+// The shared store: PostgreSQL at `url` (a libpq URI, postgres://user@host:
+// port/db, or key=value conninfo; the schema is the connection's current
+// one, so `options=-csearch_path=NAME` selects another). Several processes
+// may open the same database: the whole contract above holds across them.
+// Creates its tables on first open. Layout and rules: docs/kv.md.
+struct PostgresOptions {
+  size_t pool_size = 16;             // connections per process
+  int statement_timeout_ms = 10000;  // no request waits longer on the database
+};
+Result<std::unique_ptr<Store>> openPostgresStore(const std::string& url, const StoreOptions& opts = {},
+                                                 const PostgresOptions& pg = {});
+
 // Runs `fn` in a fresh transaction and commits, retrying from the start on
-// kConflict (up to max_attempts). `fn` returns OK to commit, or an error to
-// abandon the transaction (nothing is written) and return that error.
+// kConflict (up to max_attempts), whether the commit or `fn` (a read) gave
+// it. `fn` returns OK to commit, or another error to abandon the
+// transaction (nothing is written) and return that error.
 // Returns the commit status of the last attempt.
 Status runTransaction(Store& store, const std::function<Status(Transaction&)>& fn,
                       int max_attempts = 100);

@@ -102,7 +102,8 @@ Result<RangeResult> mergeRange(ReadView& view, const WriteBuffer& writes, std::s
   // 100-pair Query reads showed malloc at ~25% of the kv time. Capped so a
   // large limit on a small range does not over-allocate.
   out.pairs.reserve(opts.limit != 0 ? std::min<size_t>(opts.limit + 1, kReservePairs) : kReservePairs);
-  std::unique_ptr<ReadCursor> cursor = view.scan(begin, end, kReverse);
+  // One pair past the limit is read to answer `more` exactly.
+  std::unique_ptr<ReadCursor> cursor = view.scanHinted(begin, end, kReverse, opts.limit != 0 ? opts.limit + 1 : 0);
   MergedRange<kReverse> merged(*cursor, writes, begin, end);
   size_t bytes = 0;
   bool limited = false;

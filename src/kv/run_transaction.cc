@@ -13,10 +13,15 @@ Status runTransaction(Store& store, const std::function<Status(Transaction&)>& f
   for (int attempt = 0; attempt < max_attempts; ++attempt) {
     std::unique_ptr<Transaction> txn = store.begin();
     Status st = fn(*txn);
-    if (!st.ok()) return st;
-    Result<uint64_t> committed = txn->commit();
-    if (committed.ok()) return Status::OK();
-    last = committed.status();
+    if (st.ok()) {
+      Result<uint64_t> committed = txn->commit();
+      if (committed.ok()) return Status::OK();
+      last = committed.status();
+    } else {
+      // A read may fail with kConflict too (a shared store whose history
+      // below the read version is gone): retried like a commit conflict.
+      last = st;
+    }
     if (!last.isConflict()) return last;
     txn.reset();  // unpin the old read version before sleeping
     // Randomized, exponentially growing backoff (capped at ~5 ms) so that

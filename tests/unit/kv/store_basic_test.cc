@@ -203,7 +203,7 @@ TEST_P(StoreTest, ReservedKeysAreHiddenFromRangesAndClears) {
   EXPECT_GT(put("d", "4"), v1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(BackendKind::kMemory, BackendKind::kRocksDb),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, FDYNO_ALL_BACKENDS,
                          backendName);
 
 }  // namespace

@@ -11,14 +11,23 @@
 #include <string>
 
 #include "kv/kv.h"
+#include "pg_test_cluster.h"
 
 namespace fdyno::kv::testing {
 
-enum class BackendKind { kMemory, kRocksDb };
+enum class BackendKind { kMemory, kRocksDb, kPostgres };
 
 inline std::string backendName(const ::testing::TestParamInfo<BackendKind>& info) {
-  return info.param == BackendKind::kMemory ? "Memory" : "RocksDb";
+  switch (info.param) {
+    case BackendKind::kMemory: return "Memory";
+    case BackendKind::kRocksDb: return "RocksDb";
+    case BackendKind::kPostgres: return "Postgres";
+  }
+  return "?";
 }
+
+// Every backend, for the suites that test kv.h's contract.
+#define FDYNO_ALL_BACKENDS ::testing::Values(BackendKind::kMemory, BackendKind::kRocksDb, BackendKind::kPostgres)
 
 // A fresh, unique directory under the system temp dir, removed on destruction.
 class TempDir {
@@ -43,15 +52,32 @@ class StoreTest : public ::testing::TestWithParam<BackendKind> {
  protected:
   void SetUp() override { reopen(); }
 
-  // (Re)opens the store; for RocksDB the same directory, so data persists.
-  void reopen(DurabilityMode mode = DurabilityMode::kSync) {
-    store_.reset();
+  // (Re)opens the store; for RocksDB the same directory and for PostgreSQL
+  // the same schema, so data persists.
+  void reopen(DurabilityMode mode = DurabilityMode::kSync) { reopenStore(&store_, mode); }
+
+  // Opens a(nother) store on the same data into *out (PostgreSQL: a second
+  // process's view of one database; memory: a new, empty store).
+  void reopenStore(std::unique_ptr<Store>* out, DurabilityMode mode = DurabilityMode::kSync) {
+    out->reset();
     StoreOptions opts;
     opts.durability = mode;
-    Result<std::unique_ptr<Store>> r =
-        GetParam() == BackendKind::kMemory ? openMemoryStore(opts) : openRocksDbStore(dir_.path() + "/db", opts);
+    Result<std::unique_ptr<Store>> r = Status::Internal("no backend");
+    switch (GetParam()) {
+      case BackendKind::kMemory: r = openMemoryStore(opts); break;
+      case BackendKind::kRocksDb: r = openRocksDbStore(dir_.path() + "/db", opts); break;
+      case BackendKind::kPostgres: {
+        if (pg_url_.empty()) {
+          std::string error;
+          pg_url_ = freshPostgresUrl(&error);
+          ASSERT_FALSE(pg_url_.empty()) << error;
+        }
+        r = openPostgresStore(pg_url_, opts);
+        break;
+      }
+    }
     ASSERT_TRUE(r.ok()) << r.status().message();
-    store_ = std::move(r).value();
+    *out = std::move(r).value();
   }
 
   // Commits key=value in its own transaction and returns the commit version.
@@ -71,6 +97,7 @@ class StoreTest : public ::testing::TestWithParam<BackendKind> {
   }
 
   TempDir dir_;
+  std::string pg_url_;
   std::unique_ptr<Store> store_;
 };
 

@@ -1,0 +1,167 @@
+// pg_conn: libpq connections for the PostgreSQL store, and a pool of them.
+// Internal to src/kv/postgres/; no libpq type leaves this folder.
+//
+// Contract:
+// - PgConn owns one PGconn. On connect it sets the session settings the
+//   store relies on (synchronous_commit from the durability mode,
+//   statement_timeout and lock_timeout; search_path comes from the URL's
+//   options); connections from the pool also prepare the store's
+//   statements (pg_schema.h). One thread at a time.
+// - Statements are run with binary parameters and binary results
+//   (PgParams builds them; PgResult reads them), so keys and values are
+//   raw bytes, never escaped text.
+// - Errors: a failed statement returns kIOError carrying PostgreSQL's
+//   SQLSTATE and message (never the password: libpq's messages do not carry
+//   it, and the URL is never logged); a broken connection marks the PgConn
+//   broken() so the pool drops it.
+// - PgPool: at most `size` connections. acquire() hands out an idle one, or
+//   opens a new one; when the database is unreachable it fails at once
+//   (kIOError "database unreachable") and retries the connect at most once
+//   per backoff interval (100 ms doubling to 2 s), so a down database costs
+//   requests no waiting and the server keeps running; once the database is
+//   back, the next acquire after the backoff succeeds. When all `size`
+//   connections are busy, acquire() waits up to the statement timeout.
+//   Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace fdyno::kv::pg {
+
+// PostgreSQL type OIDs used in binary parameters.
+inline constexpr unsigned kOidBytea = 17;
+inline constexpr unsigned kOidInt8 = 20;
+inline constexpr unsigned kOidInt2 = 21;
+inline constexpr unsigned kOidInt4 = 23;
+inline constexpr unsigned kOidByteaArray = 1001;
+inline constexpr unsigned kOidInt8Array = 1016;
+inline constexpr unsigned kOidInt2Array = 1005;
+inline constexpr unsigned kOidInt4Array = 1007;
+
+// Binary parameters of one statement. Values are copied in.
+class PgParams {
+ public:
+  void addBytes(std::string_view v);
+  void addInt8(int64_t v);
+  void addInt4(int32_t v);
+  // 1-D arrays (binary array format: header, then length-prefixed elements).
+  void addByteaArray(const std::vector<std::string_view>& v, const std::vector<bool>* nulls = nullptr);
+  void addInt8Array(const std::vector<int64_t>& v);
+  void addInt4Array(const std::vector<int32_t>& v);
+  void addInt2Array(const std::vector<int16_t>& v);
+
+  int count() const { return static_cast<int>(storage_.size()); }
+  // Pointers for PQexecPrepared; valid until the next add.
+  void view(std::vector<const char*>* values, std::vector<int>* lengths, std::vector<int>* formats) const;
+
+ private:
+  std::vector<std::string> storage_;
+};
+
+// One statement's result (binary format). Move-only.
+class PgResult {
+ public:
+  PgResult() = default;
+  explicit PgResult(pg_result* r) : r_(r) {}
+  ~PgResult();
+  PgResult(PgResult&& o) noexcept : r_(o.r_) { o.r_ = nullptr; }
+  PgResult& operator=(PgResult&& o) noexcept;
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+
+  int rows() const;
+  bool isNull(int row, int col) const;
+  std::string_view bytes(int row, int col) const;
+  int64_t int8(int row, int col) const;
+  // A 1-D int8[] column.
+  std::vector<int64_t> int8Array(int row, int col) const;
+
+ private:
+  pg_result* r_ = nullptr;
+};
+
+struct PgSettings {
+  std::string url;                 // libpq URI or key=value conninfo
+  bool synchronous_commit = true;  // DurabilityMode::kSync
+  int statement_timeout_ms = 10000;
+  size_t pool_size = 16;
+};
+
+class PgConn {
+ public:
+  // Connects and prepares; kIOError if the database cannot be reached.
+  [[nodiscard]] static Result<std::unique_ptr<PgConn>> open(const PgSettings& settings);
+  ~PgConn();
+  PgConn(const PgConn&) = delete;
+  PgConn& operator=(const PgConn&) = delete;
+
+  // Prepares every statement of pg_schema.h (the schema must exist).
+  [[nodiscard]] Status prepareAll();
+  // A prepared statement (pg_schema.h names them) with binary parameters.
+  [[nodiscard]] Result<PgResult> execPrepared(const char* name, const PgParams& params);
+  // A statement text with binary parameters (no preparation).
+  [[nodiscard]] Result<PgResult> exec(std::string_view sql, const PgParams& params = {});
+  // Several statements without parameters (schema set-up), text protocol.
+  [[nodiscard]] Status execScript(std::string_view sql);
+
+  bool broken() const { return broken_; }
+
+ private:
+  explicit PgConn(pg_conn* c) : c_(c) {}
+  [[nodiscard]] Result<PgResult> finish(pg_result* r);
+
+  pg_conn* c_ = nullptr;
+  bool broken_ = false;
+};
+
+class PgPool;
+
+// A connection on loan from the pool; returned (or dropped if broken) on
+// destruction.
+class PgLease {
+ public:
+  PgLease() = default;
+  PgLease(PgPool* pool, std::unique_ptr<PgConn> conn) : pool_(pool), conn_(std::move(conn)) {}
+  ~PgLease();
+  PgLease(PgLease&& o) noexcept = default;
+  PgLease& operator=(PgLease&& o) noexcept;
+  PgConn* operator->() { return conn_.get(); }
+  PgConn& operator*() { return *conn_; }
+
+ private:
+  PgPool* pool_ = nullptr;
+  std::unique_ptr<PgConn> conn_;
+};
+
+class PgPool {
+ public:
+  explicit PgPool(PgSettings settings) : settings_(std::move(settings)) {}
+  [[nodiscard]] Result<PgLease> acquire();
+  const PgSettings& settings() const { return settings_; }
+
+ private:
+  friend class PgLease;
+  void release(std::unique_ptr<PgConn> conn);
+
+  const PgSettings settings_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<PgConn>> idle_;
+  size_t open_ = 0;  // connections existing (idle + on loan + being opened)
+  std::chrono::steady_clock::time_point next_connect_attempt_{};
+  std::chrono::milliseconds backoff_{0};
+};
+
+}  // namespace fdyno::kv::pg

@@ -1,0 +1,276 @@
+// pg_schema: DDL, the commit and collect functions, prepared statements.
+// Contract in pg_schema.h; the rules in docs/kv.md ("PostgreSQL store").
+#include "kv/postgres/pg_schema.h"
+
+#include <string>
+
+#include "kv/postgres/pg_conn.h"
+
+namespace fdyno::kv::pg {
+namespace {
+
+// Schema version 1. Every object is created IF NOT EXISTS / OR REPLACE so a
+// crash half-way through a first start is repaired by the next start.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS fdyno_meta (
+  id int PRIMARY KEY CHECK (id = 1),
+  schema_version int NOT NULL,
+  version bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fdyno_gc (
+  id int PRIMARY KEY CHECK (id = 1),
+  gc_version bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fdyno_kv (
+  key bytea NOT NULL,
+  version bigint NOT NULL,
+  value bytea,
+  PRIMARY KEY (key, version)
+);
+CREATE INDEX IF NOT EXISTS fdyno_kv_by_version ON fdyno_kv (version);
+CREATE TABLE IF NOT EXISTS fdyno_servers (
+  id text PRIMARY KEY,
+  oldest_read_version bigint NOT NULL,
+  heartbeat timestamptz NOT NULL
+);
+INSERT INTO fdyno_meta (id, schema_version, version) VALUES (1, 1, 0) ON CONFLICT (id) DO NOTHING;
+INSERT INTO fdyno_gc (id, gc_version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+
+-- kv.h's atomicAdd on a stored value: little-endian signed 64-bit, a value
+-- of another length zero-extended or truncated, absent = 0, wrapping.
+CREATE OR REPLACE FUNCTION fdyno_add(base bytea, delta bigint) RETURNS bytea
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  x bigint := 0;
+  s numeric;
+  r bytea := '\x0000000000000000'::bytea;
+  j int;
+BEGIN
+  IF base IS NOT NULL THEN
+    FOR j IN 0..7 LOOP
+      IF j < length(base) THEN
+        x := x | (get_byte(base, j)::bigint << (8 * j));
+      END IF;
+    END LOOP;
+  END IF;
+  s := x::numeric + delta::numeric;
+  IF s > 9223372036854775807 THEN
+    s := s - 18446744073709551616;
+  ELSIF s < -9223372036854775808 THEN
+    s := s + 18446744073709551616;
+  END IF;
+  x := s::bigint;
+  FOR j IN 0..7 LOOP
+    r := set_byte(r, j, ((x >> (8 * j)) & 255)::int);
+  END LOOP;
+  RETURN r;
+END $$;
+
+-- One group of kv commits (docs/kv.md "PostgreSQL store"). Request i has
+-- read version rvs[i] and its reads, clears, point writes and versionstamped
+-- writes in the slices [off[i], off[i+1]) of the arrays. Returns one number
+-- per request: its commit version, 0 if it conflicts, -1 if its read version
+-- is older than the kept history.
+CREATE OR REPLACE FUNCTION fdyno_commit(
+    rvs bigint[],
+    rr_off int[], rr_begin bytea[], rr_end bytea[],
+    cr_off int[], cr_begin bytea[], cr_end bytea[],
+    pw_off int[], pw_key bytea[], pw_kind smallint[], pw_value bytea[], pw_delta bigint[],
+    vs_off int[], vs_prefix bytea[], vs_suffix bytea[], vs_value bytea[])
+RETURNS bigint[] LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  v bigint;
+  n int := coalesce(array_length(rvs, 1), 0);
+  out bigint[] := '{}';
+  i int;
+  verdict int;
+BEGIN
+  -- The commit lock: commits of every server are serialized here, so
+  -- versions follow commit order. Each later statement of this VOLATILE
+  -- function takes a new snapshot, so it sees every commit made before the
+  -- lock was granted.
+  SELECT version INTO v FROM fdyno_meta WHERE id = 1 FOR UPDATE;
+  FOR i IN 1..n LOOP
+    verdict := 1;
+    IF rr_off[i + 1] > rr_off[i] THEN
+      -- One statement (one snapshot) reads the history horizon and the
+      -- conflicts, so a collection that commits in between cannot hide a
+      -- conflicting write.
+      SELECT CASE
+               WHEN (SELECT gc_version FROM fdyno_gc WHERE id = 1) > rvs[i] THEN -1
+               WHEN EXISTS (
+                 SELECT 1
+                 FROM unnest(rr_begin[rr_off[i]:rr_off[i + 1] - 1], rr_end[rr_off[i]:rr_off[i + 1] - 1]) AS r(b, e)
+                 WHERE EXISTS (SELECT 1 FROM fdyno_kv k
+                               WHERE k.key >= r.b AND k.key < r.e AND k.version > rvs[i]))
+                 THEN 0
+               ELSE 1
+             END INTO verdict;
+    END IF;
+    IF verdict <> 1 THEN
+      out := out || verdict::bigint;
+      CONTINUE;
+    END IF;
+    v := v + 1;
+    IF cr_off[i + 1] > cr_off[i] THEN
+      -- A tombstone for every key live in a cleared range.
+      INSERT INTO fdyno_kv (key, version, value)
+      SELECT DISTINCT k.key, v, NULL::bytea
+      FROM unnest(cr_begin[cr_off[i]:cr_off[i + 1] - 1], cr_end[cr_off[i]:cr_off[i + 1] - 1]) AS r(b, e)
+      JOIN fdyno_kv k ON k.key >= r.b AND k.key < r.e
+      WHERE k.value IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM fdyno_kv n WHERE n.key = k.key AND n.version > k.version)
+      ON CONFLICT (key, version) DO NOTHING;
+    END IF;
+    IF pw_off[i + 1] > pw_off[i] THEN
+      -- Sets and clears (kind 0, 1), then adds (kind 2) against the latest
+      -- committed value. A key appears once per request.
+      INSERT INTO fdyno_kv (key, version, value)
+      SELECT p.key, v, CASE WHEN p.kind = 0 THEN p.value END
+      FROM unnest(pw_key[pw_off[i]:pw_off[i + 1] - 1], pw_kind[pw_off[i]:pw_off[i + 1] - 1],
+                  pw_value[pw_off[i]:pw_off[i + 1] - 1]) AS p(key, kind, value)
+      WHERE p.kind <> 2
+      ON CONFLICT (key, version) DO UPDATE SET value = EXCLUDED.value;
+      INSERT INTO fdyno_kv (key, version, value)
+      SELECT p.key, v,
+             fdyno_add((SELECT k.value FROM fdyno_kv k WHERE k.key = p.key AND k.version < v
+                        ORDER BY k.version DESC LIMIT 1), p.delta)
+      FROM unnest(pw_key[pw_off[i]:pw_off[i + 1] - 1], pw_kind[pw_off[i]:pw_off[i + 1] - 1],
+                  pw_delta[pw_off[i]:pw_off[i + 1] - 1]) AS p(key, kind, delta)
+      WHERE p.kind = 2
+      ON CONFLICT (key, version) DO UPDATE SET value = EXCLUDED.value;
+    END IF;
+    IF vs_off[i + 1] > vs_off[i] THEN
+      -- prefix + 8-byte big-endian version + 2-byte big-endian order + suffix.
+      INSERT INTO fdyno_kv (key, version, value)
+      SELECT s.prefix || int8send(v) || substring(int4send((s.ord - 1)::int) FROM 3 FOR 2) || s.suffix, v, s.value
+      FROM unnest(vs_prefix[vs_off[i]:vs_off[i + 1] - 1], vs_suffix[vs_off[i]:vs_off[i + 1] - 1],
+                  vs_value[vs_off[i]:vs_off[i + 1] - 1]) WITH ORDINALITY AS s(prefix, suffix, value, ord)
+      ON CONFLICT (key, version) DO UPDATE SET value = EXCLUDED.value;
+    END IF;
+    out := out || v;
+  END LOOP;
+  UPDATE fdyno_meta SET version = v WHERE id = 1;
+  RETURN out;
+END $$;
+
+-- Drops history no reader can need: below the oldest read version of every
+-- live server (heartbeat within dead_after seconds) and the latest version.
+-- Only rows written since the last collection are looked at (by version).
+-- Returns the new gc_version.
+CREATE OR REPLACE FUNCTION fdyno_collect(dead_after int) RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  prev bigint;
+  h bigint;
+BEGIN
+  SELECT gc_version INTO prev FROM fdyno_gc WHERE id = 1 FOR UPDATE;
+  SELECT least((SELECT version FROM fdyno_meta WHERE id = 1),
+               (SELECT min(oldest_read_version) FROM fdyno_servers
+                WHERE heartbeat > now() - make_interval(secs => dead_after)))
+    INTO h;
+  IF h IS NULL OR h <= prev THEN
+    RETURN prev;
+  END IF;
+  DELETE FROM fdyno_kv o
+  USING (SELECT key, max(version) AS v FROM fdyno_kv WHERE version > prev AND version <= h GROUP BY key) w
+  WHERE o.key = w.key AND o.version < w.v;
+  DELETE FROM fdyno_kv WHERE version > prev AND version <= h AND value IS NULL;
+  DELETE FROM fdyno_servers WHERE heartbeat < now() - make_interval(secs => dead_after * 10);
+  UPDATE fdyno_gc SET gc_version = h WHERE id = 1;
+  RETURN h;
+END $$;
+)sql";
+
+// A read at version $2: the horizon and the value, in one snapshot.
+constexpr PreparedStatement kStatements[] = {
+    {kStmtGetLatest,
+     "SELECT m.version, (SELECT k.value FROM fdyno_kv k WHERE k.key = $1::bytea AND k.version <= m.version "
+     "ORDER BY k.version DESC LIMIT 1) FROM fdyno_meta m WHERE m.id = 1",
+     1},
+    {kStmtGetAt,
+     "SELECT g.gc_version, (SELECT k.value FROM fdyno_kv k WHERE k.key = $1::bytea AND k.version <= $2::bigint "
+     "ORDER BY k.version DESC LIMIT 1) FROM fdyno_gc g WHERE g.id = 1",
+     2},
+    {kStmtVersion, "SELECT version FROM fdyno_meta WHERE id = 1", 0},
+    {kStmtScanFwd,
+     "SELECT g.gc_version, s.key, s.value FROM fdyno_gc g LEFT JOIN LATERAL ("
+     "SELECT k.key, k.value FROM fdyno_kv k WHERE k.key >= $1::bytea AND k.key < $2::bytea "
+     "AND k.version <= $3::bigint AND k.value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fdyno_kv n "
+     "WHERE n.key = k.key AND n.version > k.version AND n.version <= $3::bigint) "
+     "ORDER BY k.key LIMIT $4::bigint) s ON true WHERE g.id = 1 ORDER BY s.key",
+     4},
+    {kStmtScanRev,
+     "SELECT g.gc_version, s.key, s.value FROM fdyno_gc g LEFT JOIN LATERAL ("
+     "SELECT k.key, k.value FROM fdyno_kv k WHERE k.key >= $1::bytea AND k.key < $2::bytea "
+     "AND k.version <= $3::bigint AND k.value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fdyno_kv n "
+     "WHERE n.key = k.key AND n.version > k.version AND n.version <= $3::bigint) "
+     "ORDER BY k.key DESC LIMIT $4::bigint) s ON true WHERE g.id = 1 ORDER BY s.key DESC",
+     4},
+    {kStmtCommit,
+     "SELECT fdyno_commit($1::bigint[], $2::int[], $3::bytea[], $4::bytea[], $5::int[], $6::bytea[], "
+     "$7::bytea[], $8::int[], $9::bytea[], $10::smallint[], $11::bytea[], $12::bigint[], $13::int[], "
+     "$14::bytea[], $15::bytea[], $16::bytea[])",
+     16},
+    {kStmtHeartbeat,
+     "INSERT INTO fdyno_servers (id, oldest_read_version, heartbeat) VALUES ($1::text, "
+     "CASE WHEN $2::bigint < 0 THEN (SELECT version FROM fdyno_meta WHERE id = 1) ELSE $2::bigint END, now()) "
+     "ON CONFLICT (id) DO UPDATE SET oldest_read_version = EXCLUDED.oldest_read_version, heartbeat = now() "
+     "RETURNING oldest_read_version",
+     2},
+    {kStmtCollect, "SELECT fdyno_collect($1::int)", 1},
+};
+
+}  // namespace
+
+const PreparedStatement* preparedStatements(size_t* count) {
+  *count = sizeof(kStatements) / sizeof(kStatements[0]);
+  return kStatements;
+}
+
+Status ensureSchema(PgConn& conn) {
+  // One creator at a time across servers (transaction-scoped advisory lock;
+  // the number is fdyno's own, "fdyn" in ASCII).
+  FDYNO_RETURN_IF_ERROR(conn.execScript("BEGIN; SELECT pg_advisory_xact_lock(1717859438);"));
+  auto fail = [&](Status st) {
+    (void)conn.execScript("ROLLBACK");
+    return st;
+  };
+  // A schema named first in search_path (options=-csearch_path=NAME) that
+  // does not exist yet is created: current_schema() is NULL then.
+  auto cur = conn.exec(
+      "SELECT current_schema() IS NULL, btrim(btrim(split_part(current_setting('search_path'), ',', 1)), '\"')");
+  if (!cur.ok()) return fail(cur.status());
+  if (cur->bytes(0, 0) == std::string_view("\x01", 1)) {
+    std::string name(cur->bytes(0, 1));
+    if (name.empty() || name == "$user") return fail(Status::InvalidArgument("postgres: no schema to create tables in"));
+    std::string quoted = "\"";
+    for (char c : name) {
+      if (c == '"') quoted.push_back('"');
+      quoted.push_back(c);
+    }
+    quoted.push_back('"');
+    if (Status st = conn.execScript("CREATE SCHEMA IF NOT EXISTS " + quoted); !st.ok()) return fail(st);
+  }
+  auto exists = conn.exec("SELECT to_regclass('fdyno_meta') IS NOT NULL");
+  if (!exists.ok()) return fail(exists.status());
+  bool have_meta = exists->bytes(0, 0) == std::string_view("\x01", 1);
+  int version = 0;
+  if (have_meta) {
+    auto v = conn.exec("SELECT schema_version::bigint FROM fdyno_meta WHERE id = 1");
+    if (!v.ok()) return fail(v.status());
+    version = v->rows() == 0 ? 0 : static_cast<int>(v->int8(0, 0));
+  }
+  if (version > kSchemaVersion) {
+    return fail(Status::InvalidArgument("the database holds fdyno schema version " + std::to_string(version) +
+                                        ", newer than this server's " + std::to_string(kSchemaVersion) +
+                                        "; upgrade fdyno"));
+  }
+  // Version 0 -> 1: the whole schema. Later versions add a step each:
+  // `if (version < 2) { ALTER ...; UPDATE fdyno_meta SET schema_version = 2 }`.
+  // The functions are re-created on every start so fixes to them apply.
+  if (Status st = conn.execScript(kSchemaV1); !st.ok()) return fail(st);
+  return conn.execScript("COMMIT");
+}
+
+}  // namespace fdyno::kv::pg

@@ -1,0 +1,592 @@
+// pg_store: transactions, reads and group commit over PostgreSQL.
+// Contract in pg_store.h; design in docs/kv.md ("PostgreSQL store").
+#include "kv/postgres/pg_store.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+#include "common/log.h"
+#include "kv/backend.h"
+#include "kv/key_encoding.h"
+#include "kv/postgres/pg_schema.h"
+#include "kv/range_read.h"
+
+namespace fdyno::kv::pg {
+namespace {
+
+constexpr size_t kMaxVersionstampedPerTxn = 65536;
+constexpr size_t kFirstPage = 128;
+constexpr size_t kMaxPage = 1024;
+
+Status checkReadKey(std::string_view key) {
+  if (key.empty()) return Status::InvalidArgument("key must not be empty");
+  if (isReservedKey(key)) return Status::InvalidArgument("key is in the reserved 0xFF key space");
+  return Status::OK();
+}
+
+std::string_view clampEnd(std::string_view end) { return end > kUserKeyEnd ? kUserKeyEnd : end; }
+
+Status tooOld() { return Status::Conflict("transaction too old: its read version's history was collected"); }
+
+class PgTransaction;
+
+// A range read in pages of rows at one read version.
+class PgCursor final : public ReadCursor {
+ public:
+  PgCursor(PgTransaction& txn, std::string_view begin, std::string_view end, bool reverse, size_t hint)
+      : txn_(txn), begin_(begin), end_(end), reverse_(reverse),
+        page_size_(hint == 0 ? kFirstPage : std::min(hint, kMaxPage)) {
+    fetch();
+  }
+  bool valid() const override { return status_.ok() && pos_ < rows_.size(); }
+  std::string_view key() const override { return rows_[pos_].key; }
+  std::string_view value() const override { return rows_[pos_].value; }
+  void next() override {
+    if (++pos_ < rows_.size() || exhausted_) return;
+    // Continue after the last key of the page.
+    if (reverse_) {
+      end_ = rows_.back().key;
+    } else {
+      begin_ = keyAfter(rows_.back().key);
+    }
+    page_size_ = std::min(page_size_ * 2, kMaxPage);
+    fetch();
+  }
+  Status status() const override { return status_; }
+
+ private:
+  void fetch();
+
+  PgTransaction& txn_;
+  std::string begin_;
+  std::string end_;
+  bool reverse_;
+  size_t page_size_;
+  std::vector<KeyValue> rows_;
+  size_t pos_ = 0;
+  bool exhausted_ = false;
+  Status status_;
+};
+
+class PgView final : public ReadView {
+ public:
+  explicit PgView(PgTransaction& txn) : txn_(txn) {}
+  uint64_t version() const override;
+  Result<std::optional<std::string>> get(std::string_view key) override;
+  std::unique_ptr<ReadCursor> scan(std::string_view begin, std::string_view end, bool reverse) override {
+    return std::make_unique<PgCursor>(txn_, begin, end, reverse, 0);
+  }
+  std::unique_ptr<ReadCursor> scanHinted(std::string_view begin, std::string_view end, bool reverse,
+                                         size_t hint) override {
+    return std::make_unique<PgCursor>(txn_, begin, end, reverse, hint);
+  }
+
+ private:
+  PgTransaction& txn_;
+};
+
+class PgTransaction final : public Transaction {
+ public:
+  explicit PgTransaction(PgStore& store) : store_(store), view_(*this) {}
+  ~PgTransaction() override { release(); }
+
+  Result<std::optional<std::string>> get(std::string_view key, bool snapshot) override;
+  Result<RangeResult> getRange(std::string_view begin, std::string_view end, const RangeOptions& opts,
+                               bool snapshot) override;
+  void set(std::string_view key, std::string_view value) override {
+    if (acceptWriteKey(key)) writes_.set(key, value);
+  }
+  void clear(std::string_view key) override {
+    if (acceptWriteKey(key)) writes_.clear(key);
+  }
+  void clearRange(std::string_view begin, std::string_view end) override {
+    if (finished_) {
+      acceptWriteKey({});
+      return;
+    }
+    writes_.clearRange(begin, clampEnd(end));
+  }
+  void atomicAdd(std::string_view key, int64_t delta) override {
+    if (acceptWriteKey(key)) writes_.atomicAdd(key, delta);
+  }
+  void setVersionstampedKey(std::string_view prefix, std::string_view suffix, std::string_view value) override;
+  void addReadConflictRange(std::string_view begin, std::string_view end) override {
+    end = clampEnd(end);
+    if (begin >= end) return;
+    // The range counts from now: pin the read version if no read did yet
+    // (an error here is reported by commit(), which then has no version).
+    if (!have_rv_ && !ensureVersion().ok() && deferred_error_.ok()) {
+      deferred_error_ = Status::IOError("postgres: could not fetch a read version");
+    }
+    reads_.ranges.emplace_back(std::string(begin), std::string(end));
+  }
+  uint64_t readVersion() const override;
+  Result<uint64_t> commit() override;
+
+  // For the view and cursor: the read version, fetched if not known yet.
+  [[nodiscard]] Result<uint64_t> ensureVersion();
+  // A point read at the read version (fetching it in the same statement
+  // when unknown).
+  [[nodiscard]] Result<std::optional<std::string>> readPoint(std::string_view key);
+  PgStore& store() { return store_; }
+  uint64_t knownVersion() const { return rv_; }
+
+ private:
+  bool acceptWriteKey(std::string_view key);
+  void adopt(uint64_t version);
+  void release();
+
+  PgStore& store_;
+  PgView view_;
+  uint64_t rv_ = 0;
+  bool have_rv_ = false;
+  WriteBuffer writes_;
+  ReadConflicts reads_;
+  Status deferred_error_;
+  bool finished_ = false;
+};
+
+uint64_t PgView::version() const { return txn_.knownVersion(); }
+
+Result<std::optional<std::string>> PgView::get(std::string_view key) { return txn_.readPoint(key); }
+
+void PgCursor::fetch() {
+  rows_.clear();
+  pos_ = 0;
+  if (begin_ >= end_) {
+    exhausted_ = true;
+    return;
+  }
+  Result<uint64_t> rv = txn_.ensureVersion();
+  if (!rv.ok()) {
+    status_ = rv.status();
+    return;
+  }
+  auto lease = txn_.store().pool().acquire();
+  if (!lease.ok()) {
+    status_ = lease.status();
+    return;
+  }
+  PgParams p;
+  p.addBytes(begin_);
+  p.addBytes(end_);
+  p.addInt8(static_cast<int64_t>(*rv));
+  p.addInt8(static_cast<int64_t>(page_size_));
+  Result<PgResult> r = (*lease)->execPrepared(reverse_ ? kStmtScanRev : kStmtScanFwd, p);
+  if (!r.ok()) {
+    status_ = r.status();
+    return;
+  }
+  if (r->rows() == 0 || r->int8(0, 0) > static_cast<int64_t>(*rv)) {
+    status_ = tooOld();
+    return;
+  }
+  rows_.reserve(static_cast<size_t>(r->rows()));
+  for (int i = 0; i < r->rows(); ++i) {
+    if (r->isNull(i, 1)) continue;  // the LEFT JOIN's row of an empty page
+    KeyValue kv;
+    kv.key.assign(r->bytes(i, 1));
+    kv.value.assign(r->bytes(i, 2));
+    rows_.push_back(std::move(kv));
+  }
+  exhausted_ = rows_.size() < page_size_;
+}
+
+void PgTransaction::adopt(uint64_t version) {
+  rv_ = version;
+  have_rv_ = true;
+  store_.enterReader(version);
+}
+
+void PgTransaction::release() {
+  if (have_rv_) {
+    store_.leaveReader(rv_);
+    have_rv_ = false;
+  }
+}
+
+Result<uint64_t> PgTransaction::ensureVersion() {
+  if (have_rv_) return rv_;
+  store_.pendingReader(1);
+  auto lease = store_.pool().acquire();
+  if (!lease.ok()) {
+    store_.pendingReader(-1);
+    return lease.status();
+  }
+  Result<PgResult> r = (*lease)->execPrepared(kStmtVersion, PgParams());
+  if (!r.ok() || r->rows() != 1) {
+    store_.pendingReader(-1);
+    return r.ok() ? Status::Corruption("postgres: fdyno_meta has no row") : r.status();
+  }
+  adopt(static_cast<uint64_t>(r->int8(0, 0)));
+  store_.pendingReader(-1);
+  return rv_;
+}
+
+uint64_t PgTransaction::readVersion() const {
+  // kv.h's readVersion() cannot fail; a database error leaves 0 (no commit
+  // can have read at 0, and the next read or commit reports the error).
+  auto* self = const_cast<PgTransaction*>(this);
+  Result<uint64_t> v = self->ensureVersion();
+  return v.ok() ? *v : 0;
+}
+
+Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key) {
+  bool first = !have_rv_;
+  if (first) store_.pendingReader(1);
+  auto lease = store_.pool().acquire();
+  if (!lease.ok()) {
+    if (first) store_.pendingReader(-1);
+    return lease.status();
+  }
+  PgParams p;
+  p.addBytes(key);
+  if (!first) p.addInt8(static_cast<int64_t>(rv_));
+  Result<PgResult> r = (*lease)->execPrepared(first ? kStmtGetLatest : kStmtGetAt, p);
+  if (!r.ok() || r->rows() != 1) {
+    if (first) store_.pendingReader(-1);
+    return r.ok() ? Status::Corruption("postgres: fdyno_meta has no row") : r.status();
+  }
+  if (first) {
+    adopt(static_cast<uint64_t>(r->int8(0, 0)));
+    store_.pendingReader(-1);
+  } else if (r->int8(0, 0) > static_cast<int64_t>(rv_)) {
+    return tooOld();
+  }
+  if (r->isNull(0, 1)) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(r->bytes(0, 1)));
+}
+
+Result<std::optional<std::string>> PgTransaction::get(std::string_view key, bool snapshot) {
+  if (finished_) return Status::InvalidArgument("transaction already committed");
+  FDYNO_RETURN_IF_ERROR(checkReadKey(key));
+  if (const PointWrite* write = writes_.findPoint(key)) {
+    switch (write->kind) {
+      case PointWrite::Kind::kSet:
+        return std::optional<std::string>(write->value);
+      case PointWrite::Kind::kClear:
+        return std::optional<std::string>();
+      case PointWrite::Kind::kAdd: {
+        FDYNO_ASSIGN_OR_RETURN(std::optional<std::string> base, readPoint(key));
+        if (!snapshot) reads_.keys.emplace_back(key);
+        std::optional<std::string_view> base_view;
+        if (base) base_view = *base;
+        return std::optional<std::string>(applyAdd(base_view, write->delta));
+      }
+    }
+  }
+  if (writes_.isCleared(key)) return std::optional<std::string>();
+  Result<std::optional<std::string>> value = readPoint(key);
+  if (value.ok() && !snapshot) reads_.keys.emplace_back(key);
+  return value;
+}
+
+Result<RangeResult> PgTransaction::getRange(std::string_view begin, std::string_view end, const RangeOptions& opts,
+                                            bool snapshot) {
+  if (finished_) return Status::InvalidArgument("transaction already committed");
+  return readRangeMerged(view_, writes_, begin, clampEnd(end), opts, snapshot ? nullptr : &reads_);
+}
+
+bool PgTransaction::acceptWriteKey(std::string_view key) {
+  Status st = finished_ ? Status::InvalidArgument("transaction already committed") : checkReadKey(key);
+  if (st.ok()) return true;
+  if (deferred_error_.ok()) deferred_error_ = std::move(st);
+  return false;
+}
+
+void PgTransaction::setVersionstampedKey(std::string_view prefix, std::string_view suffix, std::string_view value) {
+  if (isReservedKey(prefix)) {
+    acceptWriteKey(prefix);
+    return;
+  }
+  if (writes_.versionstamped().size() >= kMaxVersionstampedPerTxn) {
+    if (deferred_error_.ok()) {
+      deferred_error_ = Status::InvalidArgument("too many versionstamped keys in one transaction (max 65536)");
+    }
+    return;
+  }
+  writes_.setVersionstamped(prefix, suffix, value);
+}
+
+Result<uint64_t> PgTransaction::commit() {
+  if (finished_) return Status::InvalidArgument("transaction already committed");
+  finished_ = true;
+  if (!deferred_error_.ok()) {
+    release();
+    return deferred_error_;
+  }
+  if (writes_.empty()) {
+    Result<uint64_t> v = ensureVersion();
+    release();
+    return v;
+  }
+  PgCommitRequest request;
+  // Without reads there is nothing to validate, so no read version is needed.
+  request.read_version = rv_;
+  request.reads = reads_.empty() ? nullptr : &reads_;
+  request.writes = &writes_;
+  Result<uint64_t> result = store_.commit(request);
+  release();
+  return result;
+}
+
+// Collects one group's arrays for fdyno_commit.
+struct GroupArrays {
+  std::vector<int64_t> rvs;
+  std::vector<int32_t> rr_off{1}, cr_off{1}, pw_off{1}, vs_off{1};
+  std::vector<std::string> owned;  // keyAfter() of point reads
+  std::vector<std::string_view> rr_begin, rr_end, cr_begin, cr_end, pw_key, pw_value, vs_prefix, vs_suffix,
+      vs_value;
+  std::vector<bool> pw_value_null;
+  std::vector<int16_t> pw_kind;
+  std::vector<int64_t> pw_delta;
+
+  void add(const PgCommitRequest& r) {
+    rvs.push_back(static_cast<int64_t>(r.read_version));
+    if (r.reads != nullptr) {
+      for (const std::string& k : r.reads->keys) {
+        rr_begin.push_back(k);
+        owned.push_back(keyAfter(k));
+      }
+      for (const auto& [b, e] : r.reads->ranges) {
+        rr_begin.push_back(b);
+        rr_end.push_back(e);
+      }
+    }
+    rr_off.push_back(static_cast<int32_t>(rr_begin.size() + 1));
+    for (const auto& [b, e] : r.writes->clearedRanges().ranges()) {
+      cr_begin.push_back(b);
+      cr_end.push_back(e);
+    }
+    cr_off.push_back(static_cast<int32_t>(cr_begin.size() + 1));
+    for (const auto& [k, w] : r.writes->points()) {
+      pw_key.push_back(k);
+      pw_kind.push_back(w.kind == PointWrite::Kind::kSet ? 0 : w.kind == PointWrite::Kind::kClear ? 1 : 2);
+      pw_value.push_back(w.value);
+      pw_value_null.push_back(w.kind != PointWrite::Kind::kSet);
+      pw_delta.push_back(w.delta);
+    }
+    pw_off.push_back(static_cast<int32_t>(pw_key.size() + 1));
+    for (const VersionstampedSet& vs : r.writes->versionstamped()) {
+      vs_prefix.push_back(vs.prefix);
+      vs_suffix.push_back(vs.suffix);
+      vs_value.push_back(vs.value);
+    }
+    vs_off.push_back(static_cast<int32_t>(vs_prefix.size() + 1));
+  }
+};
+
+}  // namespace
+
+// ---- PgStore ----
+
+PgStore::PgStore(PgSettings settings, std::string server_id)
+    : pool_(std::move(settings)), server_id_(std::move(server_id)) {}
+
+PgStore::~PgStore() {
+  {
+    std::lock_guard<std::mutex> lock(bg_mu_);
+    stopping_ = true;
+  }
+  bg_cv_.notify_all();
+  if (bg_.joinable()) bg_.join();
+}
+
+Status PgStore::start() {
+  {
+    FDYNO_ASSIGN_OR_RETURN(std::unique_ptr<PgConn> conn, PgConn::open(pool_.settings()));
+    FDYNO_RETURN_IF_ERROR(ensureSchema(*conn));
+    auto where = conn->exec("SELECT current_database()::text || '/' || current_schema()::text");
+    describe_ = "postgres";
+    if (where.ok() && where->rows() == 1) describe_ += " " + std::string(where->bytes(0, 0));
+    describe_ += std::string(" (") + (pool_.settings().synchronous_commit ? "synchronous_commit on" : "synchronous_commit off") +
+                 ", pool " + std::to_string(pool_.settings().pool_size) + ")";
+  }
+  // Registered before the first read, so collectors elsewhere keep our history.
+  FDYNO_RETURN_IF_ERROR(heartbeat());
+  bg_ = std::thread([this] { background(); });
+  return Status::OK();
+}
+
+std::unique_ptr<Transaction> PgStore::begin() { return std::make_unique<PgTransaction>(*this); }
+
+void PgStore::enterReader(uint64_t version) {
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  readers_.insert(version);
+}
+
+void PgStore::leaveReader(uint64_t version) {
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  auto it = readers_.find(version);
+  if (it != readers_.end()) readers_.erase(it);
+}
+
+void PgStore::pendingReader(int delta) {
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  pending_readers_ += delta;
+}
+
+Status PgStore::heartbeat() {
+  // What this process still reads: its oldest registered read version; with
+  // none and none being fetched, everything up to now is free (-1 lets the
+  // database use its current version); while one is being fetched, no
+  // further than what was reported last.
+  int64_t oldest;
+  {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    if (!readers_.empty()) {
+      oldest = static_cast<int64_t>(*readers_.begin());
+      if (pending_readers_ > 0 && last_reported_ >= 0) oldest = std::min(oldest, last_reported_);
+    } else if (pending_readers_ > 0 && last_reported_ >= 0) {
+      oldest = last_reported_;
+    } else {
+      oldest = -1;
+    }
+  }
+  FDYNO_ASSIGN_OR_RETURN(PgLease lease, pool_.acquire());
+  PgParams p;
+  p.addBytes(server_id_);
+  p.addInt8(oldest);
+  FDYNO_ASSIGN_OR_RETURN(PgResult r, lease->execPrepared(kStmtHeartbeat, p));
+  if (r.rows() == 1) {
+    std::lock_guard<std::mutex> lock(readers_mu_);
+    last_reported_ = r.int8(0, 0);
+  }
+  return Status::OK();
+}
+
+void PgStore::background() {
+  static log::RateLimit limit(std::chrono::seconds(10));
+  std::unique_lock<std::mutex> lock(bg_mu_);
+  while (!stopping_) {
+    bg_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    Status st = heartbeat();
+    if (st.ok()) {
+      auto lease = pool_.acquire();
+      if (lease.ok()) {
+        PgParams p;
+        p.addInt4(kDeadAfterSeconds);
+        auto r = (*lease)->execPrepared(kStmtCollect, p);
+        if (!r.ok()) st = r.status();
+      } else {
+        st = lease.status();
+      }
+    }
+    if (!st.ok()) log::warn(limit, "kv: postgres background work failed: " + st.toString());
+    lock.lock();
+  }
+}
+
+Result<uint64_t> PgStore::commit(PgCommitRequest& request) {
+  std::unique_lock<std::mutex> lock(commit_mu_);
+  queue_.push_back(&request);
+  while (true) {
+    if (request.done) break;
+    if (!leader_active_) {
+      leader_active_ = true;
+      std::vector<PgCommitRequest*> group;
+      group.swap(queue_);
+      lock.unlock();
+      processGroup(group);
+      lock.lock();
+      for (PgCommitRequest* r : group) r->done = true;
+      leader_active_ = false;
+      commit_cv_.notify_all();
+      continue;
+    }
+    commit_cv_.wait(lock);
+  }
+  if (!request.status.ok()) return request.status;
+  return request.version;
+}
+
+void PgStore::processGroup(const std::vector<PgCommitRequest*>& group) {
+  GroupArrays a;
+  for (const PgCommitRequest* r : group) a.add(*r);
+  // Point reads become [key, keyAfter(key)): the ends are the owned strings,
+  // laid out in the order add() pushed them, before each request's ranges.
+  std::vector<std::string_view> rr_end;
+  rr_end.reserve(a.rr_begin.size());
+  {
+    size_t owned = 0, ranges = 0;
+    for (const PgCommitRequest* r : group) {
+      if (r->reads == nullptr) continue;
+      for (size_t i = 0; i < r->reads->keys.size(); ++i) rr_end.push_back(a.owned[owned++]);
+      for (size_t i = 0; i < r->reads->ranges.size(); ++i) rr_end.push_back(a.rr_end[ranges++]);
+    }
+  }
+  PgParams p;
+  p.addInt8Array(a.rvs);
+  p.addInt4Array(a.rr_off);
+  p.addByteaArray(a.rr_begin);
+  p.addByteaArray(rr_end);
+  p.addInt4Array(a.cr_off);
+  p.addByteaArray(a.cr_begin);
+  p.addByteaArray(a.cr_end);
+  p.addInt4Array(a.pw_off);
+  p.addByteaArray(a.pw_key);
+  p.addInt2Array(a.pw_kind);
+  p.addByteaArray(a.pw_value, &a.pw_value_null);
+  p.addInt8Array(a.pw_delta);
+  p.addInt4Array(a.vs_off);
+  p.addByteaArray(a.vs_prefix);
+  p.addByteaArray(a.vs_suffix);
+  p.addByteaArray(a.vs_value);
+
+  Status failed;
+  std::vector<int64_t> verdicts;
+  auto lease = pool_.acquire();
+  if (!lease.ok()) {
+    failed = lease.status();
+  } else {
+    Result<PgResult> r = (*lease)->execPrepared(kStmtCommit, p);
+    if (!r.ok()) {
+      failed = r.status();
+    } else if (r->rows() != 1) {
+      failed = Status::Corruption("postgres: fdyno_commit returned no row");
+    } else {
+      verdicts = r->int8Array(0, 0);
+      if (verdicts.size() != group.size()) failed = Status::Corruption("postgres: fdyno_commit answer size");
+    }
+  }
+  for (size_t i = 0; i < group.size(); ++i) {
+    PgCommitRequest* r = group[i];
+    if (!failed.ok()) {
+      r->status = failed;
+    } else if (verdicts[i] > 0) {
+      r->version = static_cast<uint64_t>(verdicts[i]);
+    } else if (verdicts[i] == 0) {
+      r->status = Status::Conflict("transaction conflicts with a concurrent commit; retry");
+    } else {
+      r->status = tooOld();
+    }
+  }
+}
+
+}  // namespace fdyno::kv::pg
+
+namespace fdyno::kv {
+
+Result<std::unique_ptr<Store>> openPostgresStore(const std::string& url, const StoreOptions& opts,
+                                                 const PostgresOptions& pg_opts) {
+  pg::PgSettings s;
+  s.url = url;
+  s.synchronous_commit = opts.durability == DurabilityMode::kSync;
+  s.statement_timeout_ms = pg_opts.statement_timeout_ms;
+  s.pool_size = std::max<size_t>(pg_opts.pool_size, 2);
+  // A server id unique across restarts and hosts: host name, pid, random.
+  char host[256] = {0};
+  ::gethostname(host, sizeof(host) - 1);
+  std::random_device rd;
+  std::string id = std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(rd());
+  auto store = std::make_unique<pg::PgStore>(std::move(s), std::move(id));
+  FDYNO_RETURN_IF_ERROR(store->start());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace fdyno::kv

@@ -1,0 +1,107 @@
+// pg_store: the PostgreSQL kv::Store (kv.h openPostgresStore). Internal to
+// src/kv/postgres/; the design is written down in docs/kv.md ("PostgreSQL
+// store").
+//
+// Contract (beyond kv.h's, which holds across every process on the
+// database):
+// - Reads are single statements on any pooled connection, at the
+//   transaction's read version over the multi-version fdyno_kv table: no
+//   PostgreSQL transaction stays open between statements. The read version
+//   is fetched lazily: the first point read fetches it in the same
+//   statement (one round trip); a first range read or readVersion() costs
+//   one extra round trip.
+// - Commits go through a per-process group commit: one leader at a time
+//   sends every queued commit in ONE call of fdyno_commit (pg_schema.cc),
+//   which takes the cluster-wide commit lock, validates each request
+//   against the rows written after its read version, assigns versions in
+//   order and writes. One round trip per group.
+// - A background thread reports this process's oldest read version
+//   (fdyno_servers, every second) and collects history no live server
+//   needs (fdyno_collect). A server silent for kDeadAfterSeconds no longer
+//   holds history back; a read below the collected horizon fails with
+//   kConflict ("transaction too old") and is retried.
+// - A commit whose call fails on the connection (the database went away
+//   mid-call) returns kIOError: its outcome is unknown, as with any
+//   database; the caller (DynamoDB semantics) reports InternalServerError.
+// - Thread safety: as kv.h. The store must outlive its transactions.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <set>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kv/conflict_tracker.h"
+#include "kv/kv.h"
+#include "kv/postgres/pg_conn.h"
+#include "kv/write_buffer.h"
+
+namespace fdyno::kv::pg {
+
+// A server whose heartbeat is older than this no longer pins history.
+inline constexpr int kDeadAfterSeconds = 60;
+
+struct PgCommitRequest {
+  uint64_t read_version = 0;
+  const ReadConflicts* reads = nullptr;  // null: nothing to validate
+  const WriteBuffer* writes = nullptr;
+  // Filled by the leader.
+  Status status;
+  uint64_t version = 0;
+  bool done = false;
+};
+
+class PgStore final : public Store {
+ public:
+  // Use openPostgresStore().
+  PgStore(PgSettings settings, std::string server_id);
+  ~PgStore() override;
+
+  [[nodiscard]] Status start();
+
+  std::unique_ptr<Transaction> begin() override;
+  Status flush() override { return Status::OK(); }
+  std::string describe() const override { return describe_; }
+
+  PgPool& pool() { return pool_; }
+
+  // Group commit (see the contract).
+  [[nodiscard]] Result<uint64_t> commit(PgCommitRequest& request);
+
+  // Read versions in use by this process's transactions.
+  void enterReader(uint64_t version);
+  void leaveReader(uint64_t version);
+  // A transaction is about to fetch a read version: until it registers,
+  // heartbeats do not move past the last reported one.
+  void pendingReader(int delta);
+
+ private:
+  void processGroup(const std::vector<PgCommitRequest*>& group);
+  void background();
+  Status heartbeat();
+
+  PgPool pool_;
+  const std::string server_id_;
+  std::string describe_;
+
+  std::mutex commit_mu_;
+  std::condition_variable commit_cv_;
+  std::vector<PgCommitRequest*> queue_;
+  bool leader_active_ = false;
+
+  std::mutex readers_mu_;
+  std::multiset<uint64_t> readers_;
+  int pending_readers_ = 0;
+  int64_t last_reported_ = -1;
+
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  bool stopping_ = false;
+  std::thread bg_;
+};
+
+}  // namespace fdyno::kv::pg
