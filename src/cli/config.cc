@@ -13,6 +13,9 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& l) {
   if (l.listen) cfg.listen = *l.listen;
   if (l.data_dir) cfg.data_dir = *l.data_dir;
   if (l.in_memory) cfg.in_memory = *l.in_memory;
+  if (l.store) cfg.store = *l.store;
+  if (l.store_connections) cfg.store_connections = *l.store_connections;
+  if (l.store_timeout_ms) cfg.store_timeout_ms = *l.store_timeout_ms;
   if (l.threads) cfg.threads = *l.threads;
   if (l.write_threads) cfg.write_threads = *l.write_threads;
   if (l.auth) cfg.auth = *l.auth;
@@ -53,6 +56,7 @@ bool layerFromEnv(ConfigLayer* out, std::string* error) {
   };
   out->listen = get("FDYNO_LISTEN");
   out->data_dir = get("FDYNO_DATA_DIR");
+  out->store = get("FDYNO_STORE");
   out->auth = get("FDYNO_AUTH");
   out->credentials = get("FDYNO_CREDENTIALS");
   out->log_level = get("FDYNO_LOG_LEVEL");
@@ -95,7 +99,9 @@ bool layerFromEnv(ConfigLayer* out, std::string* error) {
     }
     out->item_collection_limit_bytes = n;
   }
-  return number("FDYNO_TTL_INTERVAL_MS", out->ttl_interval_ms) &&
+  return number("FDYNO_STORE_CONNECTIONS", out->store_connections) &&
+         number("FDYNO_STORE_TIMEOUT_MS", out->store_timeout_ms) &&
+         number("FDYNO_TTL_INTERVAL_MS", out->ttl_interval_ms) &&
          number("FDYNO_MAX_CONNECTIONS", out->max_connections) &&
          number("FDYNO_IDLE_TIMEOUT_SECONDS", out->idle_timeout_seconds) &&
          number("FDYNO_REQUEST_TIMEOUT_SECONDS", out->request_timeout_seconds);
@@ -127,6 +133,7 @@ bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error
     bool ok = true;
     if (key == "listen") ok = str(out->listen);
     else if (key == "data_dir") ok = str(out->data_dir);
+    else if (key == "store") ok = str(out->store);
     else if (key == "auth") ok = str(out->auth);
     else if (key == "credentials") ok = str(out->credentials);
     else if (key == "log_level") ok = str(out->log_level);
@@ -139,8 +146,10 @@ bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error
       if (auto v = node.value<int64_t>()) (key == "threads" ? out->threads : out->write_threads) = static_cast<int>(*v);
       else { *error = "config file " + path + ": '" + key + "' must be an integer"; ok = false; }
     } else if (key == "ttl_interval_ms" || key == "max_connections" || key == "idle_timeout_seconds" ||
-               key == "request_timeout_seconds") {
+               key == "request_timeout_seconds" || key == "store_connections" || key == "store_timeout_ms") {
       std::optional<int>& dst = key == "ttl_interval_ms"        ? out->ttl_interval_ms
+                                : key == "store_connections"    ? out->store_connections
+                                : key == "store_timeout_ms"     ? out->store_timeout_ms
                                 : key == "max_connections"      ? out->max_connections
                                 : key == "idle_timeout_seconds" ? out->idle_timeout_seconds
                                                                 : out->request_timeout_seconds;
@@ -183,6 +192,25 @@ bool finalize(ServeConfig& cfg, std::string* error) {
   uint16_t port;
   if (!splitHostPort(cfg.listen, &host, &port)) {
     *error = "--listen: expected HOST:PORT, got '" + cfg.listen + "'";
+    return false;
+  }
+  if (!cfg.store.empty()) {
+    if (cfg.store.rfind("postgres://", 0) != 0 && cfg.store.rfind("postgresql://", 0) != 0) {
+      // The URL may carry a password: it is never echoed.
+      *error = "--store: expected a postgres://user@host:port/database URL";
+      return false;
+    }
+    if (cfg.in_memory) {
+      *error = "--store and --in-memory cannot be combined";
+      return false;
+    }
+  }
+  if (cfg.store_connections < 2 || cfg.store_connections > 1000) {
+    *error = "--store-connections: expected 2 to 1000";
+    return false;
+  }
+  if (cfg.store_timeout_ms < 100 || cfg.store_timeout_ms > 600000) {
+    *error = "--store-timeout-ms: expected 100 to 600000";
     return false;
   }
   if (cfg.durability != "sync" && cfg.durability != "relaxed") {

@@ -19,6 +19,11 @@ struct ServeConfig {
   std::string listen = "127.0.0.1:8000";
   std::string data_dir = "./fdyno-data";
   bool in_memory = false;
+  // A shared store instead of the embedded ones: postgres://user@host:port/db
+  // (or postgresql://); "" = RocksDB in data_dir, or memory.
+  std::string store;
+  int store_connections = 16;        // PostgreSQL connections per server
+  int store_timeout_ms = 10000;      // longest wait on the store per statement
   int threads = 0;                 // 0 = number of cores
   int write_threads = 64;          // blocking pool for writes; 0 = run on I/O threads
   std::string auth;                // "open", "verify" or "" (choose by address)
@@ -39,10 +44,10 @@ struct ServeConfig {
 
 // One layer of settings: only the fields it sets are present.
 struct ConfigLayer {
-  std::optional<std::string> listen, data_dir, auth, credentials, log_level, durability, region,
+  std::optional<std::string> listen, data_dir, store, auth, credentials, log_level, durability, region,
       account_id;
   std::optional<bool> in_memory, allow_open_remote;
-  std::optional<int> threads, write_threads, ttl_interval_ms, max_connections, idle_timeout_seconds,
+  std::optional<int> store_connections, store_timeout_ms, threads, write_threads, ttl_interval_ms, max_connections, idle_timeout_seconds,
       request_timeout_seconds;
   std::optional<int64_t> item_collection_limit_bytes;
 };
@@ -50,7 +55,8 @@ struct ConfigLayer {
 // Applies `layer` over `cfg` (set fields win).
 void applyLayer(ServeConfig& cfg, const ConfigLayer& layer);
 
-// Reads FDYNO_LISTEN, FDYNO_DATA_DIR, FDYNO_IN_MEMORY, FDYNO_THREADS, FDYNO_WRITE_THREADS,
+// Reads FDYNO_LISTEN, FDYNO_DATA_DIR, FDYNO_STORE, FDYNO_STORE_CONNECTIONS,
+// FDYNO_STORE_TIMEOUT_MS, FDYNO_IN_MEMORY, FDYNO_THREADS, FDYNO_WRITE_THREADS,
 // FDYNO_AUTH, FDYNO_CREDENTIALS, FDYNO_LOG_LEVEL, FDYNO_DURABILITY,
 // FDYNO_ALLOW_OPEN_REMOTE, FDYNO_REGION, FDYNO_ACCOUNT_ID,
 // FDYNO_TTL_INTERVAL_MS, FDYNO_MAX_CONNECTIONS, FDYNO_IDLE_TIMEOUT_SECONDS,
@@ -59,7 +65,7 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& layer);
 bool layerFromEnv(ConfigLayer* out, std::string* error);
 
 // Reads a TOML file whose top-level keys use the flag names with '_' or '-'
-// (listen, data_dir, in_memory, threads, write_threads, auth, credentials, log_level,
+// (listen, data_dir, store, store_connections, store_timeout_ms, in_memory, threads, write_threads, auth, credentials, log_level,
 // durability, allow_open_remote, region, account_id, ttl_interval_ms, max_connections,
 // idle_timeout_seconds, request_timeout_seconds, item_collection_limit_bytes). False + *error on a parse error or an
 // unknown key.
@@ -75,7 +81,8 @@ bool isLoopbackHost(const std::string& host);
 inline constexpr int kMaxConnectionsSetting = 1'000'000;
 inline constexpr int kMaxTimeoutSeconds = 86'400;
 
-// Checks cross-field rules and resolves auth "" to "open" or "verify".
+// Checks cross-field rules (e.g. --store is a postgres:// URL and excludes
+// --in-memory) and resolves auth "" to "open" or "verify".
 // False + *error when the settings cannot be served.
 bool finalize(ServeConfig& cfg, std::string* error);
 

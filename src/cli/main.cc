@@ -78,7 +78,17 @@ int runServe(ServeConfig cfg) {
 
   kv::StoreOptions sopts;
   sopts.durability = cfg.durability == "relaxed" ? kv::DurabilityMode::kRelaxed : kv::DurabilityMode::kSync;
-  auto storer = cfg.in_memory ? kv::openMemoryStore(sopts) : kv::openRocksDbStore(cfg.data_dir, sopts);
+  Result<std::unique_ptr<kv::Store>> storer = Status::Internal("no store");
+  if (!cfg.store.empty()) {
+    kv::PostgresOptions pg;
+    pg.pool_size = static_cast<size_t>(cfg.store_connections);
+    pg.statement_timeout_ms = cfg.store_timeout_ms;
+    storer = kv::openPostgresStore(cfg.store, sopts, pg);
+  } else if (cfg.in_memory) {
+    storer = kv::openMemoryStore(sopts);
+  } else {
+    storer = kv::openRocksDbStore(cfg.data_dir, sopts);
+  }
   if (!storer.ok()) {
     std::fprintf(stderr, "fdyno: cannot open storage: %s\n", storer.status().toString().c_str());
     return 1;
@@ -104,6 +114,8 @@ int runServe(ServeConfig cfg) {
   hopts.threads = cfg.threads > 0 ? cfg.threads : static_cast<int>(std::thread::hardware_concurrency());
   if (hopts.threads <= 0) hopts.threads = 1;
   hopts.write_threads = cfg.write_threads;
+  // Reads wait for the database too: keep them off the I/O threads.
+  hopts.reads_block = !cfg.store.empty() && cfg.write_threads > 0;
   hopts.max_connections = cfg.max_connections;
   hopts.idle_timeout_seconds = cfg.idle_timeout_seconds;
   hopts.request_timeout_seconds = cfg.request_timeout_seconds;
@@ -161,7 +173,8 @@ int main(int argc, char** argv) {
   auto* version = app.add_subcommand("version", "Print the version");
   auto* serve = app.add_subcommand("serve", "Serve the DynamoDB API");
 
-  std::string config_file, listen, data_dir, auth, credentials, log_level, durability, region, account;
+  std::string config_file, listen, data_dir, store_url, auth, credentials, log_level, durability, region, account;
+  int store_connections = 0, store_timeout_ms = 0;
   int threads = 0, write_threads = -1, ttl_interval_ms = 0, max_connections = 0, idle_timeout = 0,
       request_timeout = 0;
   int64_t collection_limit = 0;
@@ -170,6 +183,16 @@ int main(int argc, char** argv) {
   auto* o_listen = serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8000)");
   auto* o_data = serve->add_option("--data-dir", data_dir, "Data directory (default ./fdyno-data)");
   auto* o_mem = serve->add_flag("--in-memory", in_memory, "Keep data in memory only");
+  auto* o_store = serve->add_option("--store", store_url,
+                                    "A shared store for several servers: postgres://user@host:port/database "
+                                    "(default: RocksDB in --data-dir)");
+  auto* o_store_conns = serve->add_option("--store-connections", store_connections,
+                                          "PostgreSQL connections per server (default 16)")
+                            ->check(CLI::Range(2, 1000));
+  auto* o_store_timeout = serve->add_option("--store-timeout-ms", store_timeout_ms,
+                                            "Longest wait on the store per statement; a request fails with "
+                                            "InternalServerError after it (default 10000)")
+                              ->check(CLI::Range(100, 600000));
   auto* o_threads = serve->add_option("--threads", threads, "Worker threads (default: number of cores)");
   auto* o_write_threads = serve->add_option("--write-threads", write_threads,
                     "Threads for writing operations, which wait on commits (default 64; 0 = run them on the "
@@ -203,6 +226,7 @@ int main(int argc, char** argv) {
                                          "(default and maximum: DynamoDB's 10 GiB; lower it for tests)")
                            ->check(CLI::Range(int64_t{1}, kMaxItemCollectionLimitBytes));
   o_data->excludes(o_mem);
+  o_store->excludes(o_mem);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -235,6 +259,9 @@ int main(int argc, char** argv) {
   if (o_listen->count()) flags.listen = listen;
   if (o_data->count()) { flags.data_dir = data_dir; flags.in_memory = false; }
   if (o_mem->count()) flags.in_memory = in_memory;
+  if (o_store->count()) flags.store = store_url;
+  if (o_store_conns->count()) flags.store_connections = store_connections;
+  if (o_store_timeout->count()) flags.store_timeout_ms = store_timeout_ms;
   if (o_threads->count()) flags.threads = threads;
   if (o_write_threads->count()) flags.write_threads = write_threads;
   if (o_auth->count()) flags.auth = auth;

@@ -275,7 +275,7 @@ void Connection::onRead(beast::error_code ec, size_t /*bytes*/) {
     return write(/*close_after=*/true);
   }
   if (ctx_.router.begin(req, res_, scratch_, &call_) == RouteStep::kCallHandler) {
-    if (call_.mayBlock() && ctx_.write_pool != nullptr) return offload();
+    if ((call_.mayBlock() || ctx_.offload_all) && ctx_.write_pool != nullptr) return offload();
     ctx_.router.complete(req, res_, scratch_, call_, ctx_.router.invoke(call_));
   }
   respond();

@@ -6,8 +6,9 @@
 // - All of a connection's I/O and routing runs on its own strand (the
 //   socket's executor): one request at a time, in arrival order. Pipelined
 //   requests wait in the read buffer and are answered in order.
-// - A writing operation's handler (HandlerCall::mayBlock) runs on the write
-//   pool when there is one; its answer is posted back to the strand. Nothing
+// - A writing operation's handler (HandlerCall::mayBlock), or every handler
+//   with ConnectionContext::offload_all, runs on the write pool when there
+//   is one; its answer is posted back to the strand. Nothing
 //   else touches the request while it runs (no read is pending), and a work
 //   guard keeps the I/O context alive until the answer is back.
 // - Timeouts: a keep-alive connection waiting for the first byte of its next
@@ -132,6 +133,8 @@ struct ConnectionContext {
   std::chrono::seconds request_timeout;  // from the first byte to the whole request
   // Where handlers of writing operations run (null: on the I/O thread).
   boost::asio::thread_pool* write_pool = nullptr;
+  // Run every handler there, reads too (ServerOptions::reads_block).
+  bool offload_all = false;
   // Told when a request needed buffers larger than a connection keeps (null: nobody).
   MemoryTrimmer* trimmer = nullptr;
 };

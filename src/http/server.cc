@@ -52,6 +52,7 @@ struct Server::Impl {
     if (opts.write_threads > 0) {
       write_pool.emplace(static_cast<size_t>(opts.write_threads));
       ctx.write_pool = &*write_pool;
+      ctx.offload_all = opts.reads_block;
     }
     trimmer.emplace(*ioc, ctx.write_pool);
     ctx.trimmer = &*trimmer;

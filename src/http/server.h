@@ -70,6 +70,10 @@ struct ServerOptions {
   // (no context switch, no queueing behind writes). 0 = run every handler on
   // the I/O threads.
   int write_threads = 64;
+  // Every handler runs on the blocking pool, reads too: set when the store
+  // answers reads over the network (PostgreSQL), so an I/O thread never
+  // waits for a database round trip. Needs write_threads > 0.
+  bool reads_block = false;
   size_t max_body_bytes = 16 * 1024 * 1024;
   // A keep-alive connection with no request for this long is closed.
   int idle_timeout_seconds = 60;

@@ -202,6 +202,8 @@ Result<std::unique_ptr<PgConn>> PgConn::open(const PgSettings& settings) {
   setup += "; SET lock_timeout = " + std::to_string(settings.statement_timeout_ms);
   // The commit function's reads must see other servers' commits.
   setup += "; SET default_transaction_isolation = 'read committed'";
+  // NOTICEs ("relation already exists, skipping") are not for our stderr.
+  setup += "; SET client_min_messages = warning";
   FDYNO_RETURN_IF_ERROR(conn->execScript(setup));
   return conn;
 }

@@ -1,0 +1,238 @@
+// The PostgreSQL store across processes: several Store instances on one
+// database, each with its own connections, group commit and heartbeat, as
+// several fdyno servers would have. (The single-store contract runs in the
+// shared suites with BackendKind::kPostgres.)
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <thread>
+#include <vector>
+
+#include "kv/key_encoding.h"
+#include "store_fixture.h"
+
+namespace fdyno::kv::testing {
+namespace {
+
+class PgClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    url_ = freshPostgresUrl(&error);
+    ASSERT_FALSE(url_.empty()) << error;
+    for (auto& s : stores_) {
+      auto r = openPostgresStore(url_);
+      ASSERT_TRUE(r.ok()) << r.status().toString();
+      s = std::move(r).value();
+    }
+  }
+  Store& a() { return *stores_[0]; }
+  Store& b() { return *stores_[1]; }
+  Store& c() { return *stores_[2]; }
+
+  std::optional<std::string> read(Store& s, std::string_view key) {
+    auto txn = s.begin();
+    auto v = txn->get(key);
+    EXPECT_TRUE(v.ok()) << v.status().toString();
+    return v.ok() ? *v : std::nullopt;
+  }
+  void put(Store& s, std::string_view key, std::string_view value) {
+    auto txn = s.begin();
+    txn->set(key, value);
+    auto r = txn->commit();
+    ASSERT_TRUE(r.ok()) << r.status().toString();
+  }
+
+  std::string url_;
+  std::unique_ptr<Store> stores_[3];
+};
+
+TEST_F(PgClusterTest, DescribeNamesTheStore) {
+  EXPECT_EQ(a().describe().rfind("postgres fdyno/kvt_", 0), 0u) << a().describe();
+}
+
+TEST_F(PgClusterTest, ACommitIsVisibleAtOnceToEveryOtherStore) {
+  put(a(), "k", "from-a");
+  EXPECT_EQ(read(b(), "k"), "from-a");
+  EXPECT_EQ(read(c(), "k"), "from-a");
+  auto txn = c().begin();
+  txn->clear("k");
+  ASSERT_TRUE(txn->commit().ok());
+  EXPECT_EQ(read(a(), "k"), std::nullopt);
+}
+
+TEST_F(PgClusterTest, AReadOnOneStoreConflictsWithALaterWriteOnAnother) {
+  put(a(), "x", "0");
+  auto t1 = a().begin();
+  EXPECT_EQ(*t1->get("x"), "0");
+  put(b(), "x", "from-b");
+  t1->set("x", "from-a");
+  auto r = t1->commit();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(read(c(), "x"), "from-b");
+  // A range read catches a phantom inserted through another store.
+  auto t2 = a().begin();
+  auto range = t2->getRange("p/", "p0");
+  ASSERT_TRUE(range.ok());
+  EXPECT_TRUE(range->pairs.empty());
+  put(c(), "p/new", "1");
+  t2->set("out", "1");
+  EXPECT_EQ(t2->commit().status().code(), StatusCode::kConflict);
+}
+
+TEST_F(PgClusterTest, CommitVersionsIncreaseAcrossStores) {
+  uint64_t last = 0;
+  for (int i = 0; i < 30; ++i) {
+    Store& s = *stores_[i % 3];
+    auto txn = s.begin();
+    txn->set("v", std::to_string(i));
+    auto r = txn->commit();
+    ASSERT_TRUE(r.ok());
+    EXPECT_GT(*r, last);
+    last = *r;
+    EXPECT_GE(stores_[(i + 1) % 3]->begin()->readVersion(), last);
+  }
+}
+
+// 16 writers over three stores add to one hot counter: no add ever
+// conflicts and none is lost.
+TEST_F(PgClusterTest, HotCounterFromSixteenWritersNeverConflicts) {
+  constexpr int kWriters = 16;
+  constexpr int kAdds = 60;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      Store& s = *stores_[w % 3];
+      for (int i = 0; i < kAdds; ++i) {
+        auto txn = s.begin();
+        txn->atomicAdd("count", 1);
+        txn->atomicAdd("bytes", w + 1);
+        if (!txn->commit().ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(decodeCounter(*read(a(), "count")), kWriters * kAdds);
+  EXPECT_EQ(decodeCounter(*read(b(), "bytes")), kAdds * (kWriters * (kWriters + 1) / 2));
+}
+
+// Read-modify-write increments from three stores: serializable, so the total
+// is exact.
+TEST_F(PgClusterTest, NoLostUpdatesAcrossStores) {
+  constexpr int kThreads = 6;
+  constexpr int kIncrements = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      Store& s = *stores_[t % 3];
+      for (int i = 0; i < kIncrements; ++i) {
+        Status st = runTransaction(s, [](Transaction& txn) -> Status {
+          FDYNO_ASSIGN_OR_RETURN(std::optional<std::string> v, txn.get("total"));
+          txn.set("total", std::to_string((v ? std::stoi(*v) : 0) + 1));
+          return Status::OK();
+        }, 1000);
+        if (!st.ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(read(c(), "total"), std::to_string(kThreads * kIncrements));
+}
+
+// Versionstamped keys written through every store: a reader that has seen
+// the log up to some key never later finds a new key below it (no record is
+// committed "behind" a reader), and per writer the order is commit order.
+TEST_F(PgClusterTest, VersionstampedLogNeverGrowsBehindAReader) {
+  constexpr int kWriters = 6;
+  constexpr int kRecords = 40;
+  std::atomic<bool> stop{false};
+  std::atomic<int> behind{0};
+  std::thread reader([&] {
+    std::string seen_up_to;  // greatest key seen so far
+    size_t seen_count = 0;
+    while (!stop.load()) {
+      auto txn = c().begin();
+      auto r = txn->getRange("log/", "log0");
+      if (!r.ok()) continue;
+      size_t below = 0;
+      for (const auto& kv : r->pairs) {
+        if (kv.key <= seen_up_to) ++below;
+      }
+      if (below != seen_count) behind.fetch_add(1);
+      if (!r->pairs.empty()) seen_up_to = r->pairs.back().key;
+      seen_count = r->pairs.size();
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      Store& s = *stores_[w % 2];
+      for (int i = 0; i < kRecords; ++i) {
+        auto txn = s.begin();
+        txn->setVersionstampedKey("log/", "", std::to_string(w) + ":" + std::to_string(i));
+        ASSERT_TRUE(txn->commit().ok());
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  stop = true;
+  reader.join();
+  EXPECT_EQ(behind.load(), 0);
+  auto txn = a().begin();
+  auto r = txn->getRange("log/", "log0");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->pairs.size(), size_t{kWriters} * kRecords);
+  std::map<int, int> next;
+  for (const auto& kv : r->pairs) {
+    ASSERT_EQ(kv.key.size(), 4 + kVersionstampSize);
+    int w = std::stoi(kv.value.substr(0, kv.value.find(':')));
+    int i = std::stoi(kv.value.substr(kv.value.find(':') + 1));
+    EXPECT_EQ(i, next[w]) << "writer " << w;
+    next[w] = i + 1;
+  }
+}
+
+// History a live transaction still reads survives collection (the stores
+// collect every second); once it is done, the history goes.
+TEST_F(PgClusterTest, CollectionKeepsWhatAnOpenTransactionReads) {
+  put(a(), "doc", "old");
+  auto reader = b().begin();
+  EXPECT_EQ(*reader->get("doc"), "old");
+  for (int i = 0; i < 20; ++i) put(a(), "doc", "v" + std::to_string(i));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // two collections and heartbeats
+  EXPECT_EQ(*reader->get("doc"), "old");
+  auto range = reader->getRange("d", "e");
+  ASSERT_TRUE(range.ok());
+  ASSERT_EQ(range->pairs.size(), 1u);
+  EXPECT_EQ(range->pairs[0].value, "old");
+  EXPECT_EQ(read(c(), "doc"), "v19");
+}
+
+// A store that reopens the same database keeps every committed write.
+TEST_F(PgClusterTest, DataOutlivesTheStoreThatWroteIt) {
+  put(a(), "durable", "yes");
+  stores_[0].reset();
+  auto r = openPostgresStore(url_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(read(**r, "durable"), "yes");
+}
+
+TEST(PgStoreOpen, AnUnreachableDatabaseIsAnIOErrorNotAHang) {
+  auto start = std::chrono::steady_clock::now();
+  auto r = openPostgresStore("postgresql://fdyno@127.0.0.1:1/fdyno?connect_timeout=2");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kIOError);
+  EXPECT_NE(r.status().message().find("postgres:"), std::string::npos) << r.status().message();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace fdyno::kv::testing
