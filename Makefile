@@ -42,11 +42,13 @@ build: deps $(BUILD)/build.ninja
 run: build
 	$(BUILD)/fdyno serve --listen $(LISTEN) --data-dir $(DATA_DIR)
 
+# The shared store's tests need a real PostgreSQL: one private cluster per
+# target (scripts/with-postgres.sh), not one per test process.
 unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300
+	scripts/with-postgres.sh sh -c 'cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 300'
 
 integration: build
-	FDYNO_BIN=$(abspath $(BUILD))/fdyno $(PYTHON) -m pytest tests/integration -q -p no:cacheprovider --timeout 300
+	FDYNO_BIN=$(abspath $(BUILD))/fdyno scripts/with-postgres.sh $(PYTHON) -m pytest tests/integration -q -p no:cacheprovider --timeout 300
 
 test: unit integration sanitize
 
@@ -59,7 +61,7 @@ san-build: deps $(SAN_BUILD)/build.ninja
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 
 san-unit: san-build
-	cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) --timeout 600
+	scripts/with-postgres.sh sh -c 'cd $(SAN_BUILD) && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) --timeout 600'
 
 # The server writes sanitizer reports to files (its stderr goes to a log the
 # tests may never show); any report fails the run, even if every test passed.

@@ -280,7 +280,33 @@ def expect_error(fn, code, message=None, startswith=None, contains=None, status=
 
 # ---------------------------------------------------------------- fixtures
 
-BACKENDS = ["memory", "rocksdb"]
+BACKENDS = ["memory", "rocksdb", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def postgres_base_url(tmp_path_factory):
+    """A real PostgreSQL for the shared store: FDYNO_TEST_POSTGRES when set
+    (make test starts one with scripts/with-postgres.sh), otherwise a private
+    cluster started here with scripts/pg-cluster.sh and stopped at the end.
+    Never skipped: no PostgreSQL is a failure."""
+    env = os.environ.get("FDYNO_TEST_POSTGRES")
+    if env:
+        yield env
+        return
+    script = str(Path(__file__).resolve().parents[2] / "scripts" / "pg-cluster.sh")
+    d = str(tmp_path_factory.mktemp("pg"))
+    out = subprocess.run([script, "start", d], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    yield out.stdout.strip()
+    subprocess.run([script, "stop", d], capture_output=True)
+
+
+def postgres_store_args(base_url):
+    """--store arguments for a fresh schema of the test database (created by
+    the server on start), so every server sees only its own tables."""
+    schema = "it_" + uuid.uuid4().hex[:12]
+    sep = "&" if "?" in base_url else "?"
+    return ["--store", f"{base_url}{sep}options=-csearch_path%3D{schema}"]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -288,6 +314,8 @@ def server(request, tmp_path_factory):
     backend = request.param
     if backend == "memory":
         args = ["--in-memory"]
+    elif backend == "postgres":
+        args = postgres_store_args(request.getfixturevalue("postgres_base_url"))
     else:
         args = ["--data-dir", str(tmp_path_factory.mktemp("fdyno-data"))]
     srv = start_server(args, log_dir=tmp_path_factory.mktemp("fdyno-logs"))
