@@ -22,7 +22,7 @@ SAN_INTEGRATION ?= tests/integration/test_items.py tests/integration/test_update
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:check_initialization_order=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps configure build run test unit integration bench clean \
+.PHONY: all deps configure build run run-shared test unit integration bench clean \
 	san-build san-unit san-integration fuzz-smoke sanitize fuzz
 
 all: build
@@ -41,6 +41,10 @@ build: deps $(BUILD)/build.ninja
 
 run: build
 	$(BUILD)/fdyno serve --listen $(LISTEN) --data-dir $(DATA_DIR)
+
+# A private PostgreSQL and three fdyno servers on it (127.0.0.1:8000-8002).
+run-shared: build
+	FDYNO_BIN=$(abspath $(BUILD))/fdyno scripts/run-shared.sh
 
 # The shared store's tests need a real PostgreSQL: one private cluster per
 # target (scripts/with-postgres.sh), not one per test process.
