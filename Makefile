@@ -71,7 +71,7 @@ san-unit: san-build
 # tests may never show); any report fails the run, even if every test passed.
 san-integration: san-build
 	rm -rf $(SAN_BUILD)/san-logs && mkdir -p $(SAN_BUILD)/san-logs
-	FDYNO_BIN=$(abspath $(SAN_BUILD))/fdyno \
+	FDYNO_BIN=$(abspath $(SAN_BUILD))/fdyno scripts/with-postgres.sh env \
 		ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:log_path=$(abspath $(SAN_BUILD))/san-logs/asan \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(abspath $(SAN_BUILD))/san-logs/ubsan \
 		$(PYTHON) -m pytest $(SAN_INTEGRATION) -q -p no:cacheprovider --timeout 600

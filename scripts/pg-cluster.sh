@@ -50,6 +50,10 @@ case "$cmd" in
       chown nobody "$dir/sock"
       [ -d "$dir/data" ] || { mkdir -p "$dir/data"; chown nobody "$dir/data"; }
       touch "$dir/log"; chown nobody "$dir/log"
+      if ! runuser -u nobody -- test -w "$dir/data"; then
+        echo "pg-cluster: user nobody cannot reach $dir/data (a parent directory is private); use a directory under /tmp" >&2
+        exit 1
+      fi
     fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
       as_owner "$pgbin/initdb" -D "$dir/data" -U fdyno -A trust -E UTF8 --no-instructions --no-sync >"$dir/initdb.log" 2>&1 ||

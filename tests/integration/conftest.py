@@ -294,11 +294,14 @@ def postgres_base_url(tmp_path_factory):
         yield env
         return
     script = str(Path(__file__).resolve().parents[2] / "scripts" / "pg-cluster.sh")
-    d = str(tmp_path_factory.mktemp("pg"))
+    # Directly under /tmp: as root the cluster runs as "nobody", which cannot
+    # enter pytest's private (0700) temporary directories.
+    d = tempfile.mkdtemp(prefix="fdyno-pg-", dir="/tmp")
     out = subprocess.run([script, "start", d], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
     yield out.stdout.strip()
     subprocess.run([script, "stop", d], capture_output=True)
+    shutil.rmtree(d, ignore_errors=True)
 
 
 def postgres_store_args(base_url):
