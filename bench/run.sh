@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # GetItem / PutItem throughput and latency with wrk, start-up time and idle RSS.
-# Usage: bench/run.sh [memory|rocksdb] (default rocksdb). Results go to stdout;
+# Usage: bench/run.sh [memory|rocksdb|postgres] (default rocksdb; postgres
+# needs PG_URL, e.g. from scripts/pg-cluster.sh start DIR). Results go to stdout;
 # copy them into docs/performance.md with the machine description.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,11 @@ DATA=$(mktemp -d)
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 
 args=(serve --listen 127.0.0.1:$PORT --log-level warn ${FDYNO_ARGS:-})
-if [ "$BACKEND" = memory ]; then args+=(--in-memory); else args+=(--data-dir "$DATA/db"); fi
+case "$BACKEND" in
+  memory) args+=(--in-memory) ;;
+  postgres) args+=(--store "${PG_URL:?postgres needs PG_URL}") ;;
+  *) args+=(--data-dir "$DATA/db") ;;
+esac
 
 # Start-up: time from exec to the first successful health check.
 start=$(date +%s%N)
