@@ -7,9 +7,8 @@
 // - Transactions read the backend through a ReadView pinned at begin(); their
 //   writes stay in a WriteBuffer until commit() hands them to the
 //   CommitPipeline.
-// - Invalid writes (empty or reserved keys) cannot report an error from the
-//   void setters of kv.h, so the first one is remembered and commit() returns
-//   it as kInvalidArgument without writing anything.
+// - Reads, the write buffer and key validation are BufferedTransaction's
+//   (buffered_transaction.h), shared with the PostgreSQL store.
 // - A read-only transaction's commit never conflicts: all its reads come from
 //   one snapshot, so it is serializable at its read version.
 // - Thread safety: OccStore is thread-safe; an OccTransaction is used by one
@@ -20,6 +19,7 @@
 #include <string>
 
 #include "kv/backend.h"
+#include "kv/buffered_transaction.h"
 #include "kv/commit_pipeline.h"
 #include "kv/conflict_tracker.h"
 #include "kv/kv.h"
@@ -47,36 +47,21 @@ class OccStore final : public Store {
   CommitPipeline pipeline_;
 };
 
-class OccTransaction final : public Transaction {
+class OccTransaction final : public BufferedTransaction {
  public:
   explicit OccTransaction(OccStore& store);
   ~OccTransaction() override;
 
-  Result<std::optional<std::string>> get(std::string_view key, bool snapshot) override;
-  Result<RangeResult> getRange(std::string_view begin, std::string_view end, const RangeOptions& opts,
-                               bool snapshot) override;
-  void set(std::string_view key, std::string_view value) override;
-  void clear(std::string_view key) override;
-  void clearRange(std::string_view begin, std::string_view end) override;
-  void atomicAdd(std::string_view key, int64_t delta) override;
-  void setVersionstampedKey(std::string_view prefix, std::string_view suffix,
-                            std::string_view value) override;
-  void addReadConflictRange(std::string_view begin, std::string_view end) override;
   uint64_t readVersion() const override { return ticket_.version; }
   Result<uint64_t> commit() override;
 
  private:
-  // Validates a key written by a void setter; remembers the first error.
-  bool acceptWriteKey(std::string_view key);
+  ReadView& view() override { return *view_; }
   void release();
 
   OccStore& store_;
   ReadVersionRegistry::Ticket ticket_;
   std::unique_ptr<ReadView> view_;
-  WriteBuffer writes_;
-  ReadConflicts reads_;
-  Status deferred_error_;
-  bool finished_ = false;
 };
 
 }  // namespace fdyno::kv

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "kv/postgres/pg_schema.h"
 
@@ -95,34 +96,22 @@ void PgParams::addByteaArray(const std::vector<std::string_view>& v, const std::
   storage_.push_back(std::move(s));
 }
 
-void PgParams::addInt8Array(const std::vector<int64_t>& v) {
-  std::string s = arrayHeader(v.size(), false, kOidInt8);
-  for (int64_t e : v) {
-    putBE32(&s, 8);
-    putBE64(&s, static_cast<uint64_t>(e));
+// Big-endian integers of `Int`'s width, each with its 4-byte length.
+template <typename Int>
+std::string intArray(const std::vector<Int>& v, unsigned elem_oid) {
+  std::string s = arrayHeader(v.size(), false, elem_oid);
+  s.reserve(s.size() + v.size() * (4 + sizeof(Int)));
+  for (Int e : v) {
+    putBE32(&s, sizeof(Int));
+    auto u = static_cast<std::make_unsigned_t<Int>>(e);
+    for (int i = static_cast<int>(sizeof(Int)) - 1; i >= 0; --i) s.push_back(static_cast<char>((u >> (8 * i)) & 0xFF));
   }
-  storage_.push_back(std::move(s));
+  return s;
 }
 
-void PgParams::addInt4Array(const std::vector<int32_t>& v) {
-  std::string s = arrayHeader(v.size(), false, kOidInt4);
-  for (int32_t e : v) {
-    putBE32(&s, 4);
-    putBE32(&s, static_cast<uint32_t>(e));
-  }
-  storage_.push_back(std::move(s));
-}
-
-void PgParams::addInt2Array(const std::vector<int16_t>& v) {
-  std::string s = arrayHeader(v.size(), false, kOidInt2);
-  for (int16_t e : v) {
-    putBE32(&s, 2);
-    uint16_t u = static_cast<uint16_t>(e);
-    s.push_back(static_cast<char>(u >> 8));
-    s.push_back(static_cast<char>(u & 0xFF));
-  }
-  storage_.push_back(std::move(s));
-}
+void PgParams::addInt8Array(const std::vector<int64_t>& v) { storage_.push_back(intArray(v, kOidInt8)); }
+void PgParams::addInt4Array(const std::vector<int32_t>& v) { storage_.push_back(intArray(v, kOidInt4)); }
+void PgParams::addInt2Array(const std::vector<int16_t>& v) { storage_.push_back(intArray(v, kOidInt2)); }
 
 void PgParams::view(std::vector<const char*>* values, std::vector<int>* lengths, std::vector<int>* formats) const {
   values->clear();

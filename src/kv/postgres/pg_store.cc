@@ -6,28 +6,20 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <random>
 
 #include "common/log.h"
 #include "kv/backend.h"
+#include "kv/buffered_transaction.h"
 #include "kv/key_encoding.h"
 #include "kv/postgres/pg_schema.h"
-#include "kv/range_read.h"
 
 namespace fdyno::kv::pg {
 namespace {
 
-constexpr size_t kMaxVersionstampedPerTxn = 65536;
 constexpr size_t kFirstPage = 128;
 constexpr size_t kMaxPage = 1024;
-
-Status checkReadKey(std::string_view key) {
-  if (key.empty()) return Status::InvalidArgument("key must not be empty");
-  if (isReservedKey(key)) return Status::InvalidArgument("key is in the reserved 0xFF key space");
-  return Status::OK();
-}
-
-std::string_view clampEnd(std::string_view end) { return end > kUserKeyEnd ? kUserKeyEnd : end; }
 
 Status tooOld() { return Status::Conflict("transaction too old: its read version's history was collected"); }
 
@@ -88,41 +80,11 @@ class PgView final : public ReadView {
   PgTransaction& txn_;
 };
 
-class PgTransaction final : public Transaction {
+class PgTransaction final : public BufferedTransaction {
  public:
   explicit PgTransaction(PgStore& store) : store_(store), view_(*this) {}
   ~PgTransaction() override { release(); }
 
-  Result<std::optional<std::string>> get(std::string_view key, bool snapshot) override;
-  Result<RangeResult> getRange(std::string_view begin, std::string_view end, const RangeOptions& opts,
-                               bool snapshot) override;
-  void set(std::string_view key, std::string_view value) override {
-    if (acceptWriteKey(key)) writes_.set(key, value);
-  }
-  void clear(std::string_view key) override {
-    if (acceptWriteKey(key)) writes_.clear(key);
-  }
-  void clearRange(std::string_view begin, std::string_view end) override {
-    if (finished_) {
-      acceptWriteKey({});
-      return;
-    }
-    writes_.clearRange(begin, clampEnd(end));
-  }
-  void atomicAdd(std::string_view key, int64_t delta) override {
-    if (acceptWriteKey(key)) writes_.atomicAdd(key, delta);
-  }
-  void setVersionstampedKey(std::string_view prefix, std::string_view suffix, std::string_view value) override;
-  void addReadConflictRange(std::string_view begin, std::string_view end) override {
-    end = clampEnd(end);
-    if (begin >= end) return;
-    // The range counts from now: pin the read version if no read did yet
-    // (an error here is reported by commit(), which then has no version).
-    if (!have_rv_ && !ensureVersion().ok() && deferred_error_.ok()) {
-      deferred_error_ = Status::IOError("postgres: could not fetch a read version");
-    }
-    reads_.ranges.emplace_back(std::string(begin), std::string(end));
-  }
   uint64_t readVersion() const override;
   Result<uint64_t> commit() override;
 
@@ -135,7 +97,15 @@ class PgTransaction final : public Transaction {
   uint64_t knownVersion() const { return rv_; }
 
  private:
-  bool acceptWriteKey(std::string_view key);
+  ReadView& view() override { return view_; }
+  // A conflict range counts from when it is added: pin the read version if
+  // no read did yet (an error is reported by commit()).
+  void pinReadVersion() override {
+    if (!have_rv_) {
+      Result<uint64_t> v = ensureVersion();
+      if (!v.ok()) defer(v.status());
+    }
+  }
   void adopt(uint64_t version);
   void release();
 
@@ -143,10 +113,6 @@ class PgTransaction final : public Transaction {
   PgView view_;
   uint64_t rv_ = 0;
   bool have_rv_ = false;
-  WriteBuffer writes_;
-  ReadConflicts reads_;
-  Status deferred_error_;
-  bool finished_ = false;
 };
 
 uint64_t PgView::version() const { return txn_.knownVersion(); }
@@ -260,63 +226,10 @@ Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key
   return std::optional<std::string>(std::string(r->bytes(0, 1)));
 }
 
-Result<std::optional<std::string>> PgTransaction::get(std::string_view key, bool snapshot) {
-  if (finished_) return Status::InvalidArgument("transaction already committed");
-  FDYNO_RETURN_IF_ERROR(checkReadKey(key));
-  if (const PointWrite* write = writes_.findPoint(key)) {
-    switch (write->kind) {
-      case PointWrite::Kind::kSet:
-        return std::optional<std::string>(write->value);
-      case PointWrite::Kind::kClear:
-        return std::optional<std::string>();
-      case PointWrite::Kind::kAdd: {
-        FDYNO_ASSIGN_OR_RETURN(std::optional<std::string> base, readPoint(key));
-        if (!snapshot) reads_.keys.emplace_back(key);
-        std::optional<std::string_view> base_view;
-        if (base) base_view = *base;
-        return std::optional<std::string>(applyAdd(base_view, write->delta));
-      }
-    }
-  }
-  if (writes_.isCleared(key)) return std::optional<std::string>();
-  Result<std::optional<std::string>> value = readPoint(key);
-  if (value.ok() && !snapshot) reads_.keys.emplace_back(key);
-  return value;
-}
-
-Result<RangeResult> PgTransaction::getRange(std::string_view begin, std::string_view end, const RangeOptions& opts,
-                                            bool snapshot) {
-  if (finished_) return Status::InvalidArgument("transaction already committed");
-  return readRangeMerged(view_, writes_, begin, clampEnd(end), opts, snapshot ? nullptr : &reads_);
-}
-
-bool PgTransaction::acceptWriteKey(std::string_view key) {
-  Status st = finished_ ? Status::InvalidArgument("transaction already committed") : checkReadKey(key);
-  if (st.ok()) return true;
-  if (deferred_error_.ok()) deferred_error_ = std::move(st);
-  return false;
-}
-
-void PgTransaction::setVersionstampedKey(std::string_view prefix, std::string_view suffix, std::string_view value) {
-  if (isReservedKey(prefix)) {
-    acceptWriteKey(prefix);
-    return;
-  }
-  if (writes_.versionstamped().size() >= kMaxVersionstampedPerTxn) {
-    if (deferred_error_.ok()) {
-      deferred_error_ = Status::InvalidArgument("too many versionstamped keys in one transaction (max 65536)");
-    }
-    return;
-  }
-  writes_.setVersionstamped(prefix, suffix, value);
-}
-
 Result<uint64_t> PgTransaction::commit() {
-  if (finished_) return Status::InvalidArgument("transaction already committed");
-  finished_ = true;
-  if (!deferred_error_.ok()) {
+  if (Status st = startCommit(); !st.ok()) {
     release();
-    return deferred_error_;
+    return st;
   }
   if (writes_.empty()) {
     Result<uint64_t> v = ensureVersion();
@@ -337,7 +250,8 @@ Result<uint64_t> PgTransaction::commit() {
 struct GroupArrays {
   std::vector<int64_t> rvs;
   std::vector<int32_t> rr_off{1}, cr_off{1}, pw_off{1}, vs_off{1};
-  std::vector<std::string> owned;  // keyAfter() of point reads
+  // keyAfter() of point reads; a deque, so views into it stay valid.
+  std::deque<std::string> owned;
   std::vector<std::string_view> rr_begin, rr_end, cr_begin, cr_end, pw_key, pw_value, vs_prefix, vs_suffix,
       vs_value;
   std::vector<bool> pw_value_null;
@@ -347,9 +261,10 @@ struct GroupArrays {
   void add(const PgCommitRequest& r) {
     rvs.push_back(static_cast<int64_t>(r.read_version));
     if (r.reads != nullptr) {
+      // A point read is the range [key, keyAfter(key)).
       for (const std::string& k : r.reads->keys) {
         rr_begin.push_back(k);
-        owned.push_back(keyAfter(k));
+        rr_end.push_back(owned.emplace_back(keyAfter(k)));
       }
       for (const auto& [b, e] : r.reads->ranges) {
         rr_begin.push_back(b);
@@ -508,23 +423,11 @@ Result<uint64_t> PgStore::commit(PgCommitRequest& request) {
 void PgStore::processGroup(const std::vector<PgCommitRequest*>& group) {
   GroupArrays a;
   for (const PgCommitRequest* r : group) a.add(*r);
-  // Point reads become [key, keyAfter(key)): the ends are the owned strings,
-  // laid out in the order add() pushed them, before each request's ranges.
-  std::vector<std::string_view> rr_end;
-  rr_end.reserve(a.rr_begin.size());
-  {
-    size_t owned = 0, ranges = 0;
-    for (const PgCommitRequest* r : group) {
-      if (r->reads == nullptr) continue;
-      for (size_t i = 0; i < r->reads->keys.size(); ++i) rr_end.push_back(a.owned[owned++]);
-      for (size_t i = 0; i < r->reads->ranges.size(); ++i) rr_end.push_back(a.rr_end[ranges++]);
-    }
-  }
   PgParams p;
   p.addInt8Array(a.rvs);
   p.addInt4Array(a.rr_off);
   p.addByteaArray(a.rr_begin);
-  p.addByteaArray(rr_end);
+  p.addByteaArray(a.rr_end);
   p.addInt4Array(a.cr_off);
   p.addByteaArray(a.cr_begin);
   p.addByteaArray(a.cr_end);
