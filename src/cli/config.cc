@@ -26,6 +26,7 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& l) {
   if (l.region) cfg.region = *l.region;
   if (l.account_id) cfg.account_id = *l.account_id;
   if (l.ttl_interval_ms) cfg.ttl_interval_ms = *l.ttl_interval_ms;
+  if (l.lease_ms) cfg.lease_ms = *l.lease_ms;
   if (l.max_connections) cfg.max_connections = *l.max_connections;
   if (l.idle_timeout_seconds) cfg.idle_timeout_seconds = *l.idle_timeout_seconds;
   if (l.request_timeout_seconds) cfg.request_timeout_seconds = *l.request_timeout_seconds;
@@ -102,6 +103,7 @@ bool layerFromEnv(ConfigLayer* out, std::string* error) {
   return number("FDYNO_STORE_CONNECTIONS", out->store_connections) &&
          number("FDYNO_STORE_TIMEOUT_MS", out->store_timeout_ms) &&
          number("FDYNO_TTL_INTERVAL_MS", out->ttl_interval_ms) &&
+         number("FDYNO_LEASE_MS", out->lease_ms) &&
          number("FDYNO_MAX_CONNECTIONS", out->max_connections) &&
          number("FDYNO_IDLE_TIMEOUT_SECONDS", out->idle_timeout_seconds) &&
          number("FDYNO_REQUEST_TIMEOUT_SECONDS", out->request_timeout_seconds);
@@ -145,9 +147,10 @@ bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error
     else if (key == "threads" || key == "write_threads") {
       if (auto v = node.value<int64_t>()) (key == "threads" ? out->threads : out->write_threads) = static_cast<int>(*v);
       else { *error = "config file " + path + ": '" + key + "' must be an integer"; ok = false; }
-    } else if (key == "ttl_interval_ms" || key == "max_connections" || key == "idle_timeout_seconds" ||
+    } else if (key == "ttl_interval_ms" || key == "lease_ms" || key == "max_connections" || key == "idle_timeout_seconds" ||
                key == "request_timeout_seconds" || key == "store_connections" || key == "store_timeout_ms") {
       std::optional<int>& dst = key == "ttl_interval_ms"        ? out->ttl_interval_ms
+                                : key == "lease_ms"             ? out->lease_ms
                                 : key == "store_connections"    ? out->store_connections
                                 : key == "store_timeout_ms"     ? out->store_timeout_ms
                                 : key == "max_connections"      ? out->max_connections
@@ -227,6 +230,10 @@ bool finalize(ServeConfig& cfg, std::string* error) {
   }
   if (cfg.ttl_interval_ms < 0) {
     *error = "--ttl-interval-ms: expected 0 (no background expiry) or more";
+    return false;
+  }
+  if (cfg.lease_ms < 100 || cfg.lease_ms > 3600000) {
+    *error = "--lease-ms: expected 100 to 3600000";
     return false;
   }
   if (cfg.item_collection_limit_bytes < 1 || cfg.item_collection_limit_bytes > kMaxItemCollectionLimitBytes) {

@@ -34,6 +34,9 @@ struct ServeConfig {
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
   int ttl_interval_ms = 5000;      // TTL sweeper pass interval; 0 = no background expiry
+  // Leases on background work shared by the servers of one store
+  // (engine/lease.h): a dead server's work moves to another after this.
+  int lease_ms = 10000;
   int max_connections = 0;         // connections served at once; 0 = from RLIMIT_NOFILE
   int idle_timeout_seconds = 60;   // keep-alive connection without a request
   int request_timeout_seconds = 60;  // first byte of a request to its last
@@ -47,8 +50,8 @@ struct ConfigLayer {
   std::optional<std::string> listen, data_dir, store, auth, credentials, log_level, durability, region,
       account_id;
   std::optional<bool> in_memory, allow_open_remote;
-  std::optional<int> store_connections, store_timeout_ms, threads, write_threads, ttl_interval_ms, max_connections, idle_timeout_seconds,
-      request_timeout_seconds;
+  std::optional<int> store_connections, store_timeout_ms, threads, write_threads, ttl_interval_ms, lease_ms, max_connections,
+      idle_timeout_seconds, request_timeout_seconds;
   std::optional<int64_t> item_collection_limit_bytes;
 };
 
@@ -59,14 +62,14 @@ void applyLayer(ServeConfig& cfg, const ConfigLayer& layer);
 // FDYNO_STORE_TIMEOUT_MS, FDYNO_IN_MEMORY, FDYNO_THREADS, FDYNO_WRITE_THREADS,
 // FDYNO_AUTH, FDYNO_CREDENTIALS, FDYNO_LOG_LEVEL, FDYNO_DURABILITY,
 // FDYNO_ALLOW_OPEN_REMOTE, FDYNO_REGION, FDYNO_ACCOUNT_ID,
-// FDYNO_TTL_INTERVAL_MS, FDYNO_MAX_CONNECTIONS, FDYNO_IDLE_TIMEOUT_SECONDS,
+// FDYNO_TTL_INTERVAL_MS, FDYNO_LEASE_MS, FDYNO_MAX_CONNECTIONS, FDYNO_IDLE_TIMEOUT_SECONDS,
 // FDYNO_REQUEST_TIMEOUT_SECONDS, FDYNO_ITEM_COLLECTION_LIMIT_BYTES. False +
 // *error on a malformed value.
 bool layerFromEnv(ConfigLayer* out, std::string* error);
 
 // Reads a TOML file whose top-level keys use the flag names with '_' or '-'
 // (listen, data_dir, store, store_connections, store_timeout_ms, in_memory, threads, write_threads, auth, credentials, log_level,
-// durability, allow_open_remote, region, account_id, ttl_interval_ms, max_connections,
+// durability, allow_open_remote, region, account_id, ttl_interval_ms, lease_ms, max_connections,
 // idle_timeout_seconds, request_timeout_seconds, item_collection_limit_bytes). False + *error on a parse error or an
 // unknown key.
 bool layerFromToml(const std::string& path, ConfigLayer* out, std::string* error);

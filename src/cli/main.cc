@@ -99,6 +99,7 @@ int runServe(ServeConfig cfg) {
   dopts.region = cfg.region;
   dopts.account_id = cfg.account_id;
   dopts.ttl_interval_ms = cfg.ttl_interval_ms;
+  dopts.lease_ms = cfg.lease_ms;
   dopts.item_collection_limit_bytes = cfg.item_collection_limit_bytes;
   {
     // DescribeEndpoints sends clients back to the address we serve on.
@@ -175,7 +176,7 @@ int main(int argc, char** argv) {
 
   std::string config_file, listen, data_dir, store_url, auth, credentials, log_level, durability, region, account;
   int store_connections = 0, store_timeout_ms = 0;
-  int threads = 0, write_threads = -1, ttl_interval_ms = 0, max_connections = 0, idle_timeout = 0,
+  int threads = 0, write_threads = -1, ttl_interval_ms = 0, lease_ms = 0, max_connections = 0, idle_timeout = 0,
       request_timeout = 0;
   int64_t collection_limit = 0;
   bool in_memory = false, allow_open_remote = false;
@@ -210,6 +211,11 @@ int main(int argc, char** argv) {
                                   "Milliseconds between Time to Live sweeps that delete expired items (default "
                                   "5000; 0 = never)")
                     ->check(CLI::NonNegativeNumber);
+  auto* o_lease = serve->add_option("--lease-ms", lease_ms,
+                                    "Servers sharing one store: how long background work (GSI backfill, TTL "
+                                    "sweeping) of a dead server waits before another takes it over (default "
+                                    "10000)")
+                      ->check(CLI::Range(100, 3600000));
   auto* o_max_conn = serve->add_option("--max-connections", max_connections,
                                        "Client connections served at once; more are answered 503 and closed "
                                        "(default: the open-files limit minus 64; 0 = that default)")
@@ -272,6 +278,7 @@ int main(int argc, char** argv) {
   if (o_region->count()) flags.region = region;
   if (o_account->count()) flags.account_id = account;
   if (o_ttl->count()) flags.ttl_interval_ms = ttl_interval_ms;
+  if (o_lease->count()) flags.lease_ms = lease_ms;
   if (o_max_conn->count()) flags.max_connections = max_connections;
   if (o_idle->count()) flags.idle_timeout_seconds = idle_timeout;
   if (o_req_timeout->count()) flags.request_timeout_seconds = request_timeout;

@@ -65,6 +65,11 @@ struct DatabaseOptions {
   // expiry prompt (tests wait for it) on small data; see the sweeper's cost
   // note before raising data sizes. CLI: --ttl-interval-ms.
   int64_t ttl_interval_ms = 5000;
+  // Background work shared by several servers on one store (GSI backfill,
+  // index drops, TTL sweeping) runs under leases of this duration
+  // (engine/lease.h): a dead server's work moves to another after at most
+  // about this long. CLI: --lease-ms.
+  int64_t lease_ms = 10000;
   // DescribeEndpoints' Address ("host:port" clients should use); empty =
   // "dynamodb.<region>.amazonaws.com". The CLI sets its --listen address.
   std::string endpoint_address;
@@ -143,6 +148,7 @@ struct ListBackupsResult;
 struct PitrState;
 
 class IndexBuilder;  // engine/index_backfill.h
+class LeaseManager;  // engine/lease.h
 class TtlSweeper;    // engine/ttl_sweeper.h
 struct TtlDescription;  // engine/ttl.h
 
@@ -266,6 +272,9 @@ class Database {
   kv::Store& store_;
   DatabaseOptions opts_;
   Catalog catalog_;
+  // Leases on background work shared by the servers of a cluster
+  // (engine/lease.h). Declared before its users: destroyed after them.
+  std::unique_ptr<LeaseManager> leases_;
   // Background GSI backfills and index drops (engine/index_backfill.h).
   // Declared after the catalog: destroyed (thread joined) before it.
   std::unique_ptr<IndexBuilder> index_builder_;

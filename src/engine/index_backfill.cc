@@ -2,6 +2,9 @@
 // Contract in engine/index_backfill.h.
 #include "engine/index_backfill.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "common/log.h"
 #include "engine/index_maintenance.h"
 #include "engine/storage_keys.h"
@@ -11,6 +14,40 @@
 namespace fdyno::engine {
 
 namespace {
+
+// Job markers (docs/storage-layout.md, "Index jobs"). Kinds are on disk.
+constexpr char kJobPrefix = 'j';
+constexpr uint8_t kJobBackfill = 1;
+constexpr uint8_t kJobDrop = 2;
+
+std::string jobKey(uint64_t table_id, uint16_t index_no) {
+  std::string k{keys::kSystemSpace, kJobPrefix};
+  keys::appendU64BE(k, table_id);
+  k.push_back(static_cast<char>(index_no >> 8));
+  k.push_back(static_cast<char>(index_no & 0xff));
+  return k;
+}
+
+uint8_t kindByte(IndexBuilder::JobKind kind) { return kind == IndexBuilder::JobKind::kBackfill ? kJobBackfill : kJobDrop; }
+
+// Clears the job's marker, unless a later UpdateTable replaced it with a job
+// of the other kind (a CREATING index deleted before its backfill ended).
+Status clearJob(kv::Transaction& txn, const IndexBuilder::Job& job) {
+  const std::string key = jobKey(job.table_id, job.index_number);
+  FDYNO_ASSIGN_OR_RETURN(auto raw, txn.get(key));
+  if (raw && !raw->empty() && static_cast<uint8_t>((*raw)[0]) == kindByte(job.kind)) txn.clear(key);
+  return Status::OK();
+}
+
+std::string leaseName(const IndexBuilder::Job& job) {
+  return std::string(job.kind == IndexBuilder::JobKind::kBackfill ? "index-backfill/" : "index-drop/") +
+         std::to_string(job.table_id) + "/" + std::to_string(job.index_number);
+}
+
+int64_t steadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 const IndexDefinition* findByNumber(const TableDefinition& def, uint16_t number) {
   for (const auto* list : {&def.global_indexes, &def.local_indexes}) {
@@ -31,9 +68,18 @@ Result<TableRef> jobTable(Catalog& catalog, kv::Transaction& txn, const IndexBui
 
 }  // namespace
 
-IndexBuilder::IndexBuilder(kv::Store& store, Catalog& catalog) : store_(store), catalog_(catalog) {}
+IndexBuilder::IndexBuilder(kv::Store& store, Catalog& catalog, LeaseManager& leases)
+    : store_(store), catalog_(catalog), leases_(leases) {}
 
-IndexBuilder::~IndexBuilder() {
+void IndexBuilder::recordJob(kv::Transaction& txn, const Job& job) {
+  std::string v(1, static_cast<char>(kindByte(job.kind)));
+  v.append(job.table);
+  txn.set(jobKey(job.table_id, job.index_number), v);
+}
+
+IndexBuilder::~IndexBuilder() { stop(); }
+
+void IndexBuilder::stop() {
   {
     std::lock_guard<std::mutex> lk(mu_);
     stopping_ = true;
@@ -46,10 +92,42 @@ void IndexBuilder::enqueue(Job job) {
   {
     std::lock_guard<std::mutex> lk(mu_);
     if (stopping_) return;
+    if (!pending_.insert({job.table_id, job.index_number, job.kind}).second) return;
     queue_.push_back(std::move(job));
     if (!worker_.joinable()) worker_ = std::thread([this] { loop(); });
   }
   cv_.notify_all();
+}
+
+void IndexBuilder::pollMarkers() {
+  auto txn = store_.begin();
+  std::string begin{keys::kSystemSpace, kJobPrefix};
+  const std::string end{keys::kSystemSpace, static_cast<char>(kJobPrefix + 1)};
+  kv::RangeOptions opts;
+  opts.limit = 256;
+  for (;;) {
+    auto range = txn->getRange(begin, end, opts, /*snapshot=*/true);
+    if (!range.ok()) {
+      log::warn("index builder: cannot list index jobs: " + range.status().toString());
+      return;
+    }
+    for (const auto& kv : range->pairs) {
+      // 01 'j' <u64 BE> <u16 BE> -> kind byte + table name.
+      if (kv.key.size() != 2 + 8 + 2 || kv.value.empty()) continue;
+      Job job;
+      job.table_id = keys::readU64BE(std::string_view(kv.key).substr(2, 8));
+      job.index_number = static_cast<uint16_t>((static_cast<uint8_t>(kv.key[10]) << 8) |
+                                               static_cast<uint8_t>(kv.key[11]));
+      const auto kind = static_cast<uint8_t>(kv.value[0]);
+      if (kind != kJobBackfill && kind != kJobDrop) continue;
+      job.kind = kind == kJobBackfill ? JobKind::kBackfill : JobKind::kDrop;
+      job.table = kv.value.substr(1);
+      enqueue(std::move(job));
+    }
+    if (!range->more || range->pairs.empty()) break;
+    begin = range->pairs.back().key;
+    begin.push_back('\0');
+  }
 }
 
 void IndexBuilder::waitIdle() {
@@ -58,6 +136,12 @@ void IndexBuilder::waitIdle() {
 }
 
 void IndexBuilder::resume() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (stopping_) return;
+    if (!worker_.joinable()) worker_ = std::thread([this] { loop(); });
+  }
+  pollMarkers();
   // Table definitions live under 01 'm' <id>; scan them all once.
   auto txn = store_.begin();
   std::string begin{keys::kSystemSpace, keys::kTableMetaPrefix};
@@ -92,9 +176,17 @@ void IndexBuilder::resume() {
 }
 
 void IndexBuilder::loop() {
+  // Other servers' jobs (and this server's, when a poll found them before
+  // their holder died) are found by polling the markers.
+  const auto poll = std::chrono::milliseconds(std::clamp<int64_t>(leases_.duration().count() / 2, 50, 5000));
   std::unique_lock<std::mutex> lk(mu_);
   while (true) {
-    cv_.wait(lk, [&] { return stopping_ || !queue_.empty(); });
+    if (!cv_.wait_for(lk, poll, [&] { return stopping_ || !queue_.empty(); })) {
+      lk.unlock();
+      pollMarkers();
+      lk.lock();
+      continue;
+    }
     if (stopping_) return;
     Job job = std::move(queue_.front());
     queue_.pop_front();
@@ -108,12 +200,24 @@ void IndexBuilder::loop() {
     }
     lk.lock();
     running_job_ = false;
+    pending_.erase({job.table_id, job.index_number, job.kind});
     cv_.notify_all();
   }
 }
 
 Status IndexBuilder::run(const Job& job) {
+  FDYNO_ASSIGN_OR_RETURN(bool held, leases_.tryAcquire(leaseName(job)));
+  if (!held) return Status::OK();  // another live server runs it
   return job.kind == JobKind::kBackfill ? backfill(job) : drop(job);
+}
+
+Status IndexBuilder::finish(const Job& job) {
+  // The job's table or index is gone (or in another state): nothing to do
+  // but forget the job.
+  return kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
+    FDYNO_RETURN_IF_ERROR(clearJob(txn, job));
+    return leases_.release(txn, leaseName(job));
+  });
 }
 
 Status IndexBuilder::backfill(const Job& job) {
@@ -121,10 +225,19 @@ Status IndexBuilder::backfill(const Job& job) {
   const std::string end = keys::itemsEnd(job.table_id);
   bool done = false;
   bool gone = false;
+  const std::string lease = leaseName(job);
+  int64_t renewed_at = steadyMillis();
   while (!done && !gone) {
     {
       std::lock_guard<std::mutex> lk(mu_);
       if (stopping_) return Status::OK();  // resumed at the next start
+    }
+    // Renew well before expiry; a lost lease (this server stalled past it
+    // and another took over) ends this run: the other one finishes.
+    if (steadyMillis() - renewed_at > leases_.duration().count() / 3) {
+      FDYNO_ASSIGN_OR_RETURN(bool held, leases_.tryAcquire(lease));
+      if (!held) return Status::OK();
+      renewed_at = steadyMillis();
     }
     std::string next;
     Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
@@ -168,11 +281,13 @@ Status IndexBuilder::backfill(const Job& job) {
     FDYNO_RETURN_IF_ERROR(st);
     if (!next.empty()) cursor = std::move(next);
   }
-  if (gone) return Status::OK();
-  // Every item is indexed: the index becomes ACTIVE.
+  if (gone) return finish(job);
+  // Every item is indexed: the index becomes ACTIVE, and the job ends.
   TableRef updated;
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
     updated.reset();
+    FDYNO_RETURN_IF_ERROR(clearJob(txn, job));
+    FDYNO_RETURN_IF_ERROR(leases_.release(txn, lease));
     FDYNO_ASSIGN_OR_RETURN(TableRef t, jobTable(catalog_, txn, job));
     if (!t) return Status::OK();
     TableDefinition def = t->def;
@@ -196,6 +311,8 @@ Status IndexBuilder::drop(const Job& job) {
   TableRef updated;
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
     updated.reset();
+    FDYNO_RETURN_IF_ERROR(clearJob(txn, job));
+    FDYNO_RETURN_IF_ERROR(leases_.release(txn, leaseName(job)));
     FDYNO_ASSIGN_OR_RETURN(TableRef t, jobTable(catalog_, txn, job));
     if (!t) return Status::OK();
     TableDefinition def = t->def;

@@ -2,8 +2,20 @@
 // GSI added by UpdateTable, and the clearing of a deleted GSI's entries.
 //
 // Contract:
-// - One worker thread per Database, started lazily by the first job (and by
-//   resume()), joined by the destructor. Jobs run one at a time in order.
+// - One worker thread per Database, started by resume() (the Database's
+//   constructor calls it), joined by the destructor. Jobs run one at a time
+//   in order.
+// - Several servers on one store: a job is recorded in the store by the
+//   transaction that creates it (UpdateTable writes a job marker, key
+//   `01 'j' <table id: u64 BE> <index no: u16 BE>`, value a kind byte and
+//   the table name, docs/storage-layout.md), and every server's worker polls the markers
+//   (every lease duration / 2) and queues what it finds. A job runs only
+//   under the lease "index-backfill|index-drop/<table id>/<index no>" (engine/lease.h): the
+//   server holding it does the work and renews it between chunks; the
+//   others skip the job and try again at their next poll, so when the
+//   holder dies another server takes the job over once the lease expires
+//   and starts the backfill again from the beginning (idempotent, below).
+//   The transaction that ends a job clears its marker and its lease.
 // - Backfill (index status CREATING): scans the base table in chunks, each
 //   one small kv transaction (kBackfillChunk items) that reads the items
 //   (non-snapshot, so a concurrent write of any of them makes the chunk
@@ -19,7 +31,7 @@
 // - Drop (index status DELETING): one transaction clears the index's entry
 //   range and counters and removes the index from the definition.
 // - A job whose table was dropped or re-created (other id), or whose index
-//   is gone or in another state, ends quietly.
+//   is gone or in another state, ends quietly (and clears its marker).
 // - Thread safety: all methods may be called from any thread.
 #pragma once
 
@@ -27,11 +39,14 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 
 #include "common/status.h"
 #include "engine/catalog.h"
+#include "engine/lease.h"
 #include "kv/kv.h"
 
 namespace fdyno::engine {
@@ -42,7 +57,7 @@ inline constexpr size_t kBackfillChunk = 128;
 
 class IndexBuilder {
  public:
-  IndexBuilder(kv::Store& store, Catalog& catalog);
+  IndexBuilder(kv::Store& store, Catalog& catalog, LeaseManager& leases);
   ~IndexBuilder();
   IndexBuilder(const IndexBuilder&) = delete;
   IndexBuilder& operator=(const IndexBuilder&) = delete;
@@ -55,26 +70,44 @@ class IndexBuilder {
     uint16_t index_number = 0;
   };
 
+  // Records a job in `txn` (the transaction that creates the index work):
+  // every server's worker finds it at its next poll.
+  static void recordJob(kv::Transaction& txn, const Job& job);
+
+  // Queues a job on this server now (the server that created it), unless
+  // it is queued or running already.
   void enqueue(Job job);
-  // Queues a job for every index found CREATING or DELETING in the store
-  // (after a restart).
+  // Starts the worker and queues a job for every index found CREATING or
+  // DELETING in the store (after a restart; stores written before job
+  // markers existed have only the definitions) and every job marker.
   void resume();
+  // Stops the worker for good and joins it (the destructor does the same); a
+  // running backfill ends between chunks, later enqueues are ignored.
+  void stop();
   // Blocks until the queue is empty and no job runs.
   void waitIdle();
 
-  // One job, on the calling thread (tests; the worker uses it too).
+  // One job, on the calling thread (tests; the worker uses it too). A job
+  // whose lease another live server holds is skipped (OK).
   [[nodiscard]] Status run(const Job& job);
 
  private:
   void loop();
+  // Queues every job marker of the store (other servers' jobs included).
+  void pollMarkers();
+  [[nodiscard]] Status finish(const Job& job);
   [[nodiscard]] Status backfill(const Job& job);
   [[nodiscard]] Status drop(const Job& job);
 
   kv::Store& store_;
   Catalog& catalog_;
+  LeaseManager& leases_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> queue_;
+  // (table id, index no, kind) of every queued or running job: a poll does
+  // not queue a job twice.
+  std::set<std::tuple<uint64_t, uint16_t, JobKind>> pending_;
   bool running_job_ = false;
   bool stopping_ = false;
   std::thread worker_;

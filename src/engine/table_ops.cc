@@ -8,6 +8,7 @@
 #include "engine/database.h"
 #include "engine/index_backfill.h"
 #include "engine/index_maintenance.h"
+#include "engine/lease.h"
 #include "engine/storage_keys.h"
 #include "engine/streams.h"
 #include "engine/tags.h"
@@ -134,8 +135,10 @@ std::string_view tableStatusName(TableStatus s) {
 Database::Database(kv::Store& store, DatabaseOptions opts)
     : store_(store),
       opts_(std::move(opts)),
-      index_builder_(std::make_unique<IndexBuilder>(store_, catalog_)),
-      ttl_sweeper_(std::make_unique<TtlSweeper>(store_, catalog_, std::chrono::milliseconds(opts_.ttl_interval_ms))) {
+      leases_(std::make_unique<LeaseManager>(store_, std::chrono::milliseconds(opts_.lease_ms))),
+      index_builder_(std::make_unique<IndexBuilder>(store_, catalog_, *leases_)),
+      ttl_sweeper_(std::make_unique<TtlSweeper>(store_, catalog_, *leases_,
+                                                std::chrono::milliseconds(opts_.ttl_interval_ms))) {
   // Backfills and drops interrupted by a shutdown or crash go on now.
   index_builder_->resume();
   ttl_sweeper_->start();
@@ -353,6 +356,18 @@ Result<TableDescription> Database::updateTable(std::string_view name, const Tabl
     if (u.sse) def.sse = *u.sse;
     def.generation += 1;
     Catalog::store(txn, def);
+    // The index work is recorded with the definition, so that any server of
+    // a cluster can do it (and take it over) if this one dies first.
+    if (u.create_index) {
+      if (const IndexDefinition* index = def.findIndex(u.create_index->name)) {
+        IndexBuilder::recordJob(txn, {IndexBuilder::JobKind::kBackfill, def.name, def.id, index->number});
+      }
+    }
+    if (u.delete_index) {
+      if (const IndexDefinition* index = def.findIndex(*u.delete_index)) {
+        IndexBuilder::recordJob(txn, {IndexBuilder::JobKind::kDrop, def.name, def.id, index->number});
+      }
+    }
     d = TableDescription{};
     d.table = std::make_shared<const TableInfo>(std::move(def));
     d.status = becomes_updating ? TableStatus::kUpdating : TableStatus::kActive;

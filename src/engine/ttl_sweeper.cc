@@ -2,6 +2,7 @@
 // engine/ttl_sweeper.h.
 #include "engine/ttl_sweeper.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -69,8 +70,9 @@ Result<size_t> deleteExpired(kv::Store& store, Catalog& catalog, std::string_vie
 
 }  // namespace
 
-TtlSweeper::TtlSweeper(kv::Store& store, Catalog& catalog, std::chrono::milliseconds interval)
-    : store_(store), catalog_(catalog), interval_(interval) {}
+TtlSweeper::TtlSweeper(kv::Store& store, Catalog& catalog, LeaseManager& leases,
+                       std::chrono::milliseconds interval)
+    : store_(store), catalog_(catalog), leases_(leases), interval_(interval) {}
 
 TtlSweeper::~TtlSweeper() {
   {
@@ -108,7 +110,7 @@ void TtlSweeper::loop() {
       if (stopping_) return;
       woken_ = false;
     }
-    auto r = sweepAll(ttlNowSeconds());
+    auto r = sweepAll(ttlNowSeconds(), /*leased=*/true);
     if (!r.ok()) {
       log::warn("ttl sweep failed (retried next interval): " + r.status().toString());
     } else if (*r > 0) {
@@ -117,11 +119,24 @@ void TtlSweeper::loop() {
   }
 }
 
-Result<size_t> TtlSweeper::sweepAll(int64_t now) {
+Result<size_t> TtlSweeper::sweepAll(int64_t now, bool leased) {
   FDYNO_ASSIGN_OR_RETURN(auto names, allTableNames(store_));
   size_t deleted = 0;
+  // Held across passes: a pass every interval renews it.
+  const auto hold = std::max(leases_.duration(), 3 * interval_);
   for (const auto& name : names) {
     if (stopping()) break;
+    if (leased) {
+      uint64_t id = 0;
+      {
+        auto txn = store_.begin();
+        FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.load(*txn, name));
+        if (!t || t->def.ttl_attribute.empty()) continue;
+        id = t->def.id;
+      }
+      FDYNO_ASSIGN_OR_RETURN(bool held, leases_.tryAcquire("ttl/" + std::to_string(id), hold));
+      if (!held) continue;  // another server sweeps this table
+    }
     FDYNO_ASSIGN_OR_RETURN(size_t n, sweepTable(name, now));
     deleted += n;
   }

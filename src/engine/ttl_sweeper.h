@@ -23,6 +23,13 @@
 //   the data, so a large store wants a long interval.
 //   TODO(big tables): an expiry index (02 <id> 05 <time> <key>) maintained by
 //   writers would make a pass proportional to the expired items instead.
+// - Several servers on one store: the background pass sweeps a table only
+//   under the lease "ttl/<table id>" (engine/lease.h; held for three
+//   intervals, at least the lease duration, renewed by every pass), so one
+//   server of a cluster sweeps each table, and another takes over when it
+//   dies. Two sweepers at once (a clock jump, or sweepAll() next to the
+//   worker) stay correct: each deletion re-checks its item in a
+//   serializable transaction.
 // - Errors of a background pass are logged and the pass retried next time.
 // - Thread safety: all methods may be called from any thread; sweepAll() may
 //   run concurrently with the worker (both only delete what is expired).
@@ -37,6 +44,7 @@
 
 #include "common/status.h"
 #include "engine/catalog.h"
+#include "engine/lease.h"
 #include "kv/kv.h"
 
 namespace fdyno::engine {
@@ -46,7 +54,7 @@ inline constexpr size_t kTtlScanChunk = 256;
 
 class TtlSweeper {
  public:
-  TtlSweeper(kv::Store& store, Catalog& catalog, std::chrono::milliseconds interval);
+  TtlSweeper(kv::Store& store, Catalog& catalog, LeaseManager& leases, std::chrono::milliseconds interval);
   ~TtlSweeper();
   TtlSweeper(const TtlSweeper&) = delete;
   TtlSweeper& operator=(const TtlSweeper&) = delete;
@@ -57,8 +65,9 @@ class TtlSweeper {
   void wake();
 
   // One pass over every TTL-enabled table at `now_seconds`, on the calling
-  // thread. Returns the number of items deleted.
-  [[nodiscard]] Result<size_t> sweepAll(int64_t now_seconds);
+  // thread (with `leased`: only over the tables whose lease this server
+  // holds or takes, as the worker does). Returns the number of items deleted.
+  [[nodiscard]] Result<size_t> sweepAll(int64_t now_seconds, bool leased = false);
   // One pass over one table (nothing if it is gone or has TTL disabled).
   [[nodiscard]] Result<size_t> sweepTable(std::string_view name, int64_t now_seconds);
 
@@ -68,6 +77,7 @@ class TtlSweeper {
 
   kv::Store& store_;
   Catalog& catalog_;
+  LeaseManager& leases_;
   const std::chrono::milliseconds interval_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -6,6 +6,10 @@
 // - waitForIndexJobs(): blocks until every queued GSI backfill and index
 //   drop has finished (production code never waits; clients poll
 //   DescribeTable).
+// - leases(): the Database's lease manager (engine/lease.h), to run a job
+//   by hand as this server, or to read its holder id.
+// - haltIndexBuilder(): stops the Database's index builder for good, as if
+//   the server died (jobs it recorded stay in the store for other servers).
 // - sweepExpiredItems(): one Time to Live pass over every table now, on the
 //   calling thread; returns the number of items deleted (the background
 //   sweeper does the same every DatabaseOptions::ttl_interval_ms).
@@ -17,6 +21,7 @@
 #include "engine/catalog.h"
 #include "engine/database.h"
 #include "engine/index_backfill.h"
+#include "engine/lease.h"
 #include "engine/ttl.h"
 #include "engine/ttl_sweeper.h"
 
@@ -26,6 +31,8 @@ class DatabaseTestPeer {
  public:
   static Catalog& catalog(Database& db) { return db.catalog_; }
   static void waitForIndexJobs(Database& db) { db.index_builder_->waitIdle(); }
+  static LeaseManager& leases(Database& db) { return *db.leases_; }
+  static void haltIndexBuilder(Database& db) { db.index_builder_->stop(); }
   [[nodiscard]] static Result<size_t> sweepExpiredItems(Database& db) {
     return db.ttl_sweeper_->sweepAll(ttlNowSeconds());
   }

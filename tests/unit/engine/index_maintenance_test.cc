@@ -499,8 +499,9 @@ TEST_F(IndexMaintenance, BackfillRunTwiceAddsNothing) {
   u.create_index = gsi("g", {{"x", AttrType::kS}});
   auto r = db_->updateTable("t", u);
   ASSERT_TRUE(r.ok());
-  // Run the job on this thread too, concurrently with the worker.
-  IndexBuilder builder(*store_, DatabaseTestPeer::catalog(*db_));
+  // Run the job on this thread too, concurrently with the worker (as the
+  // same server: a second server would skip a job whose lease is held).
+  IndexBuilder builder(*store_, DatabaseTestPeer::catalog(*db_), DatabaseTestPeer::leases(*db_));
   Status st = builder.run({IndexBuilder::JobKind::kBackfill, "t", r->table->def.id, 1});
   EXPECT_TRUE(st.ok()) << st.toString();
   DatabaseTestPeer::waitForIndexJobs(*db_);
