@@ -11,6 +11,9 @@ constexpr std::array<CounterInfo, kCounterCount> kInfo = {{
     {"fdyno_undecodable_items_total",
      "Times a stored item did not decode: skipped by a multi-item read or job, refused by a single-item read"},
     {"fdyno_storage_full_writes_total", "Writes refused because the storage device was full"},
+    {"fdyno_store_read_round_trips_total", "Read statements sent to a remote store (PostgreSQL) by requests"},
+    {"fdyno_store_commit_round_trips_total",
+     "Commit statements sent to a remote store (PostgreSQL), one per commit group"},
 }};
 
 }  // namespace

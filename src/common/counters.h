@@ -22,6 +22,12 @@ enum class Counter : uint8_t {
   kUndecodableItems = 0,
   // Writes refused because the storage device was full (StatusCode::kNoSpace).
   kStorageFullWrites,
+  // Statements sent to a remote store (PostgreSQL) for the reads of
+  // requests' transactions, and for their commits (one per commit group):
+  // round trips, the latency a request pays (docs/performance.md). Not the
+  // store's background work (heartbeats, collection).
+  kStoreReadRoundTrips,
+  kStoreCommitRoundTrips,
   kCount  // not a counter: the number of counters
 };
 

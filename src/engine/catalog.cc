@@ -13,6 +13,8 @@ TableInfo::TableInfo(TableDefinition d)
       item_count_key(keys::itemCountKey(def.id)),
       size_bytes_key(keys::sizeBytesKey(def.id)) {}
 
+std::string Catalog::nameKey(std::string_view name) { return keys::tableNameKey(name); }
+
 TableRef Catalog::cached(std::string_view name) const {
   std::shared_lock lock(mu_);
   auto it = cache_.find(name);

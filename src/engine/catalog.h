@@ -10,16 +10,24 @@
 //   another one sharing the store) makes the caller's commit conflict and
 //   retry, and the retry sees the new definition. Only on a mismatch is the
 //   full definition read and decoded.
+// - resolveAndGet() is resolve() plus one point read whose key depends on the
+//   table (GetItem's and a single-item write's item): on a store that
+//   batches reads (kv::Transaction::batchesReads) and with a cached hint,
+//   the handle and the item are read together, one round trip; if the hint
+//   turns out stale, the key is rebuilt from the current definition and
+//   read again. Elsewhere it is exactly resolve() followed by get().
 // - Thread safety: all methods may be called concurrently. Lookups take a
 //   shared lock only long enough to copy a shared_ptr; TableInfo is immutable.
 // - Errors: kNotFound (message set by the caller's layer), kCorruption, kv errors.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/status.h"
 #include "engine/table_definition.h"
@@ -56,6 +64,13 @@ class Catalog {
   // no such table. See the contract above for how the cache is validated.
   [[nodiscard]] Result<TableRef> resolve(kv::Transaction& txn, std::string_view name);
 
+  // resolve(), then `key_of(table, key)` builds a key (appending to the
+  // cleared `key`) and *value is get(key, snapshot); see the contract.
+  // Errors of key_of are returned as they are, after the table resolved.
+  template <class KeyOf>
+  [[nodiscard]] Result<TableRef> resolveAndGet(kv::Transaction& txn, std::string_view name, bool snapshot,
+                                               KeyOf&& key_of, std::string& key, std::optional<std::string>* value);
+
   // Reads the definition bypassing the cache (control-plane operations).
   [[nodiscard]] Result<TableRef> load(kv::Transaction& txn, std::string_view name);
 
@@ -70,6 +85,7 @@ class Catalog {
 
  private:
   TableRef cached(std::string_view name) const;
+  static std::string nameKey(std::string_view name);
 
   struct NameHash {
     using is_transparent = void;
@@ -78,5 +94,33 @@ class Catalog {
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, TableRef, NameHash, std::equal_to<>> cache_;
 };
+
+template <class KeyOf>
+Result<TableRef> Catalog::resolveAndGet(kv::Transaction& txn, std::string_view name, bool snapshot, KeyOf&& key_of,
+                                        std::string& key, std::optional<std::string>* value) {
+  if (txn.batchesReads()) {
+    if (TableRef hint = cached(name)) {
+      key.clear();
+      // A key the hint cannot build (invalid key attributes) is judged by
+      // the current definition below, after the table resolved.
+      if (key_of(*hint, key).ok()) {
+        const std::string name_key = nameKey(name);
+        const kv::Transaction::PointRead reads[2] = {{name_key, false}, {key, snapshot}};
+        std::vector<std::optional<std::string>> got;
+        FDYNO_RETURN_IF_ERROR(txn.getMany(reads, &got));
+        if (got[0] && *got[0] == hint->handle) {
+          *value = std::move(got[1]);
+          return hint;
+        }
+      }
+    }
+  }
+  FDYNO_ASSIGN_OR_RETURN(TableRef t, resolve(txn, name));
+  if (!t) return t;
+  key.clear();
+  FDYNO_RETURN_IF_ERROR(key_of(*t, key));
+  FDYNO_ASSIGN_OR_RETURN(*value, txn.get(key, snapshot));
+  return t;
+}
 
 }  // namespace fdyno::engine

@@ -17,13 +17,19 @@ Result<ReadResult> Database::getItem(std::string_view table, const model::Item& 
   // changes the capacity charged (api layer), not what is read.
   (void)consistent;
   auto txn = store_.begin();
-  FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolve(*txn, table));
-  if (!t) return Status::NotFound(ErrorReason::kItemTableNotFound, {std::string(table)});
   std::string k;
-  k.reserve(t->item_prefix.size() + 64);
-  k = t->item_prefix;
-  FDYNO_RETURN_IF_ERROR(appendItemKey(t->def, key, KeySource::kKey, k));
-  FDYNO_ASSIGN_OR_RETURN(auto raw, txn->get(k, /*snapshot=*/true));
+  std::optional<std::string> raw;
+  // The table handle and the item in one read where the store batches reads
+  // (one round trip to PostgreSQL).
+  FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolveAndGet(
+                                         *txn, table, /*snapshot=*/true,
+                                         [&](const TableInfo& info, std::string& out) {
+                                           out.reserve(info.item_prefix.size() + 64);
+                                           out.append(info.item_prefix);
+                                           return appendItemKey(info.def, key, KeySource::kKey, out);
+                                         },
+                                         k, &raw));
+  if (!t) return Status::NotFound(ErrorReason::kItemTableNotFound, {std::string(table)});
   ReadResult r;
   r.table = std::move(t);
   if (raw) {
@@ -42,12 +48,15 @@ Result<WriteResult> Database::writeItem(std::string_view table, const model::Ite
   std::string key;
   Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
     result = WriteResult{};
-    FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolve(txn, table));
+    std::optional<std::string> raw;
+    FDYNO_ASSIGN_OR_RETURN(TableRef t, catalog_.resolveAndGet(
+                                           txn, table, /*snapshot=*/false,
+                                           [&](const TableInfo& info, std::string& out) {
+                                             out.append(info.item_prefix);
+                                             return appendItemKey(info.def, key_attrs, source, out);
+                                           },
+                                           key, &raw));
     if (!t) return Status::NotFound(ErrorReason::kItemTableNotFound, {std::string(table)});
-    key.assign(t->item_prefix);
-    FDYNO_RETURN_IF_ERROR(appendItemKey(t->def, key_attrs, source, key));
-
-    FDYNO_ASSIGN_OR_RETURN(auto raw, txn.get(key));
     StoredItem old(std::move(raw));
     WritePlan plan;
     FDYNO_RETURN_IF_ERROR(decide(*t, old, plan));

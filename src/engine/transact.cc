@@ -77,10 +77,15 @@ Result<TransactGetOutcome> Database::transactGet(const std::vector<TransactGetAc
   }
   if (hasDuplicate(keys)) return duplicateTarget();
   out.items.resize(actions.size());
+  // Snapshot reads: the transaction is never committed, its reads all come
+  // from one version, so no conflict tracking is needed. All in one getMany
+  // (one round trip on a remote store).
+  std::vector<kv::Transaction::PointRead> reads(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) reads[i] = {keys[i], /*snapshot=*/true};
+  std::vector<std::optional<std::string>> values;
+  FDYNO_RETURN_IF_ERROR(txn->getMany(reads, &values));
   for (size_t i = 0; i < actions.size(); ++i) {
-    // Snapshot reads: the transaction is never committed, its reads all come
-    // from one version, so no conflict tracking is needed.
-    FDYNO_ASSIGN_OR_RETURN(auto raw, txn->get(keys[i], /*snapshot=*/true));
+    std::optional<std::string>& raw = values[i];
     TransactGetItem& r = out.items[i];
     r.table = refs[i];
     if (raw) {
@@ -130,9 +135,18 @@ Result<TransactWriteOutcome> Database::transactWrite(const TransactWriteRequest&
     }
     if (hasDuplicate(keys)) return duplicateTarget();
 
+    // The token and every item in one getMany (one round trip on a remote
+    // store), all conflict-tracked: a concurrent first use of the token
+    // conflicts, and so does a concurrent write of an item.
+    std::vector<kv::Transaction::PointRead> reads;
+    reads.reserve(n + 1);
+    for (size_t i = 0; i < n; ++i) reads.push_back({keys[i], /*snapshot=*/false});
+    if (has_token) reads.push_back({token_key, /*snapshot=*/false});
+    std::vector<std::optional<std::string>> values;
+    FDYNO_RETURN_IF_ERROR(txn.getMany(reads, &values));
+
     if (has_token) {
-      // Conflict-tracked: a concurrent first use of the token conflicts.
-      FDYNO_ASSIGN_OR_RETURN(auto raw, txn.get(token_key));
+      std::optional<std::string>& raw = values[n];
       if (raw) {
         FDYNO_ASSIGN_OR_RETURN(TokenRecord rec, decodeTokenRecord(*raw));
         if (rec.expiry_ms > now) {
@@ -146,8 +160,7 @@ Result<TransactWriteOutcome> Database::transactWrite(const TransactWriteRequest&
           out.stored_response = std::move(rec.response);
           out.results.resize(n);
           for (size_t i = 0; i < n; ++i) {
-            FDYNO_ASSIGN_OR_RETURN(auto cur, txn.get(keys[i], /*snapshot=*/true));
-            StoredItem s(std::move(cur));
+            StoredItem s(std::move(values[i]));
             out.results[i].table = refs[i];
             out.results[i].old_existed = s.exists();
             out.results[i].old_size = s.size();
@@ -158,10 +171,7 @@ Result<TransactWriteOutcome> Database::transactWrite(const TransactWriteRequest&
       }
     }
 
-    for (size_t i = 0; i < n; ++i) {
-      FDYNO_ASSIGN_OR_RETURN(auto raw, txn.get(keys[i]));
-      olds[i] = StoredItem(std::move(raw));
-    }
+    for (size_t i = 0; i < n; ++i) olds[i] = StoredItem(std::move(values[i]));
     // Every decider runs, so that every failing condition is reported.
     bool failed = false;
     std::vector<Status> reasons(n);

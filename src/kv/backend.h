@@ -23,6 +23,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -45,6 +46,18 @@ class ReadView {
   virtual ~ReadView() = default;
   virtual uint64_t version() const = 0;
   [[nodiscard]] virtual Result<std::optional<std::string>> get(std::string_view key) = 0;
+  // get() of each key, into (*out)[i]; a remote store does it in one round
+  // trip.
+  [[nodiscard]] virtual Status getMany(std::span<const std::string_view> keys,
+                                       std::vector<std::optional<std::string>>* out) {
+    out->clear();
+    out->reserve(keys.size());
+    for (std::string_view k : keys) {
+      FDYNO_ASSIGN_OR_RETURN(auto v, get(k));
+      out->push_back(std::move(v));
+    }
+    return Status::OK();
+  }
   // Cursor over begin <= key < end, ascending or (reverse) descending.
   virtual std::unique_ptr<ReadCursor> scan(std::string_view begin, std::string_view end,
                                            bool reverse) = 0;

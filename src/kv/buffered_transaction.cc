@@ -47,6 +47,36 @@ Result<std::optional<std::string>> BufferedTransaction::get(std::string_view key
   return value;
 }
 
+Status BufferedTransaction::getMany(std::span<const PointRead> reads, std::vector<std::optional<std::string>>* out) {
+  if (finished_) return alreadyCommitted();
+  out->assign(reads.size(), std::nullopt);
+  // Which reads the store must answer; the buffer answers the others (a
+  // pending atomicAdd is rare here: such keys take the one-by-one path).
+  std::vector<std::string_view> remote;
+  std::vector<size_t> slots;
+  remote.reserve(reads.size());
+  slots.reserve(reads.size());
+  for (size_t i = 0; i < reads.size(); ++i) {
+    std::string_view key = reads[i].key;
+    FDYNO_RETURN_IF_ERROR(checkKey(key));
+    if (writes_.findPoint(key) != nullptr) {
+      FDYNO_ASSIGN_OR_RETURN((*out)[i], get(key, reads[i].snapshot));
+      continue;
+    }
+    if (writes_.isCleared(key)) continue;
+    remote.push_back(key);
+    slots.push_back(i);
+  }
+  if (remote.empty()) return Status::OK();
+  std::vector<std::optional<std::string>> values;
+  FDYNO_RETURN_IF_ERROR(view().getMany(remote, &values));
+  for (size_t j = 0; j < slots.size(); ++j) {
+    (*out)[slots[j]] = std::move(values[j]);
+    if (!reads[slots[j]].snapshot) reads_.keys.emplace_back(remote[j]);
+  }
+  return Status::OK();
+}
+
 Result<RangeResult> BufferedTransaction::getRange(std::string_view begin, std::string_view end,
                                                   const RangeOptions& opts, bool snapshot) {
   if (finished_) return alreadyCommitted();

@@ -31,6 +31,9 @@ inline constexpr size_t kMaxVersionstampedPerTxn = 65536;
 class BufferedTransaction : public Transaction {
  public:
   Result<std::optional<std::string>> get(std::string_view key, bool snapshot) override;
+  // Keys the write buffer decides are answered from it; the others go to
+  // view().getMany() together.
+  Status getMany(std::span<const PointRead> reads, std::vector<std::optional<std::string>>* out) override;
   Result<RangeResult> getRange(std::string_view begin, std::string_view end, const RangeOptions& opts,
                                bool snapshot) override;
   void set(std::string_view key, std::string_view value) override;

@@ -56,6 +56,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,6 +100,29 @@ class Transaction {
 
   // Point read. nullopt when the key is absent.
   virtual Result<std::optional<std::string>> get(std::string_view key, bool snapshot = false) = 0;
+
+  // Several point reads at once: (*out)[i] is what get(reads[i].key,
+  // reads[i].snapshot) would answer, all from this transaction's snapshot.
+  // A remote store (PostgreSQL) answers them in one round trip, so a caller
+  // that knows several keys up front (the table handle and the item of a
+  // GetItem) asks for them together. On an error *out is unspecified.
+  struct PointRead {
+    std::string_view key;
+    bool snapshot = false;
+  };
+  virtual Status getMany(std::span<const PointRead> reads, std::vector<std::optional<std::string>>* out) {
+    out->clear();
+    out->reserve(reads.size());
+    for (const PointRead& r : reads) {
+      FDYNO_ASSIGN_OR_RETURN(auto v, get(r.key, r.snapshot));
+      out->push_back(std::move(v));
+    }
+    return Status::OK();
+  }
+
+  // Whether getMany() saves round trips (a remote store): callers that would
+  // have to build a second key speculatively only do so when it does.
+  virtual bool batchesReads() const { return false; }
 
   // Pairs with begin <= key < end, honouring opts. When limits stop the read
   // early, only the part actually read enters the read-conflict set.

@@ -192,6 +192,16 @@ constexpr PreparedStatement kStatements[] = {
      "SELECT g.gc_version, (SELECT k.value FROM fdyno_kv k WHERE k.key = $1::bytea AND k.version <= $2::bigint "
      "ORDER BY k.version DESC LIMIT 1) FROM fdyno_gc g WHERE g.id = 1",
      2},
+    {kStmtGetManyLatest,
+     "SELECT m.version, (SELECT k.value FROM fdyno_kv k WHERE k.key = q.key AND k.version <= m.version "
+     "ORDER BY k.version DESC LIMIT 1) FROM fdyno_meta m, unnest($1::bytea[]) WITH ORDINALITY AS q(key, ord) "
+     "WHERE m.id = 1 ORDER BY q.ord",
+     1},
+    {kStmtGetManyAt,
+     "SELECT g.gc_version, (SELECT k.value FROM fdyno_kv k WHERE k.key = q.key AND k.version <= $2::bigint "
+     "ORDER BY k.version DESC LIMIT 1) FROM fdyno_gc g, unnest($1::bytea[]) WITH ORDINALITY AS q(key, ord) "
+     "WHERE g.id = 1 ORDER BY q.ord",
+     2},
     {kStmtVersion, "SELECT version FROM fdyno_meta WHERE id = 1", 0},
     {kStmtScanFwd,
      "SELECT g.gc_version, s.key, s.value FROM fdyno_gc g LEFT JOIN LATERAL ("

@@ -45,6 +45,9 @@ struct PreparedStatement {
 // Statement names.
 inline constexpr const char* kStmtGetLatest = "fdyno_get_latest";   // (key) -> version, value
 inline constexpr const char* kStmtGetAt = "fdyno_get_at";           // (key, rv) -> gc_version, value
+// Several keys in one statement: one row per key, in the order given.
+inline constexpr const char* kStmtGetManyLatest = "fdyno_get_many_latest";  // (keys[]) -> version, value
+inline constexpr const char* kStmtGetManyAt = "fdyno_get_many_at";          // (keys[], rv) -> gc_version, value
 inline constexpr const char* kStmtVersion = "fdyno_version";        // () -> version
 inline constexpr const char* kStmtScanFwd = "fdyno_scan_fwd";       // (begin, end, rv, limit)
 inline constexpr const char* kStmtScanRev = "fdyno_scan_rev";       // (begin, end, rv, limit)

@@ -9,6 +9,7 @@
 #include <deque>
 #include <random>
 
+#include "common/counters.h"
 #include "common/log.h"
 #include "kv/backend.h"
 #include "kv/buffered_transaction.h"
@@ -68,6 +69,7 @@ class PgView final : public ReadView {
   explicit PgView(PgTransaction& txn) : txn_(txn) {}
   uint64_t version() const override;
   Result<std::optional<std::string>> get(std::string_view key) override;
+  Status getMany(std::span<const std::string_view> keys, std::vector<std::optional<std::string>>* out) override;
   std::unique_ptr<ReadCursor> scan(std::string_view begin, std::string_view end, bool reverse) override {
     return std::make_unique<PgCursor>(txn_, begin, end, reverse, 0);
   }
@@ -87,12 +89,15 @@ class PgTransaction final : public BufferedTransaction {
 
   uint64_t readVersion() const override;
   Result<uint64_t> commit() override;
+  bool batchesReads() const override { return true; }
 
   // For the view and cursor: the read version, fetched if not known yet.
   [[nodiscard]] Result<uint64_t> ensureVersion();
   // A point read at the read version (fetching it in the same statement
   // when unknown).
   [[nodiscard]] Result<std::optional<std::string>> readPoint(std::string_view key);
+  // Several point reads in one statement (the same way).
+  [[nodiscard]] Status readPoints(std::span<const std::string_view> keys, std::vector<std::optional<std::string>>* out);
   PgStore& store() { return store_; }
   uint64_t knownVersion() const { return rv_; }
 
@@ -119,6 +124,15 @@ uint64_t PgView::version() const { return txn_.knownVersion(); }
 
 Result<std::optional<std::string>> PgView::get(std::string_view key) { return txn_.readPoint(key); }
 
+Status PgView::getMany(std::span<const std::string_view> keys, std::vector<std::optional<std::string>>* out) {
+  if (keys.size() == 1) {
+    FDYNO_ASSIGN_OR_RETURN(auto v, txn_.readPoint(keys[0]));
+    out->assign(1, std::move(v));
+    return Status::OK();
+  }
+  return txn_.readPoints(keys, out);
+}
+
 void PgCursor::fetch() {
   rows_.clear();
   pos_ = 0;
@@ -141,6 +155,7 @@ void PgCursor::fetch() {
   p.addBytes(end_);
   p.addInt8(static_cast<int64_t>(*rv));
   p.addInt8(static_cast<int64_t>(page_size_));
+  counters::add(counters::Counter::kStoreReadRoundTrips);
   Result<PgResult> r = (*lease)->execPrepared(reverse_ ? kStmtScanRev : kStmtScanFwd, p);
   if (!r.ok()) {
     status_ = r.status();
@@ -182,6 +197,7 @@ Result<uint64_t> PgTransaction::ensureVersion() {
     store_.pendingReader(-1);
     return lease.status();
   }
+  counters::add(counters::Counter::kStoreReadRoundTrips);
   Result<PgResult> r = (*lease)->execPrepared(kStmtVersion, PgParams());
   if (!r.ok() || r->rows() != 1) {
     store_.pendingReader(-1);
@@ -211,6 +227,7 @@ Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key
   PgParams p;
   p.addBytes(key);
   if (!first) p.addInt8(static_cast<int64_t>(rv_));
+  counters::add(counters::Counter::kStoreReadRoundTrips);
   Result<PgResult> r = (*lease)->execPrepared(first ? kStmtGetLatest : kStmtGetAt, p);
   if (!r.ok() || r->rows() != 1) {
     if (first) store_.pendingReader(-1);
@@ -224,6 +241,42 @@ Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key
   }
   if (r->isNull(0, 1)) return std::optional<std::string>();
   return std::optional<std::string>(std::string(r->bytes(0, 1)));
+}
+
+Status PgTransaction::readPoints(std::span<const std::string_view> keys,
+                                 std::vector<std::optional<std::string>>* out) {
+  out->clear();
+  bool first = !have_rv_;
+  if (first) store_.pendingReader(1);
+  auto lease = store_.pool().acquire();
+  if (!lease.ok()) {
+    if (first) store_.pendingReader(-1);
+    return lease.status();
+  }
+  PgParams p;
+  p.addByteaArray(std::vector<std::string_view>(keys.begin(), keys.end()));
+  if (!first) p.addInt8(static_cast<int64_t>(rv_));
+  counters::add(counters::Counter::kStoreReadRoundTrips);
+  Result<PgResult> r = (*lease)->execPrepared(first ? kStmtGetManyLatest : kStmtGetManyAt, p);
+  if (!r.ok() || r->rows() != static_cast<int>(keys.size())) {
+    if (first) store_.pendingReader(-1);
+    return r.ok() ? Status::Corruption("postgres: fdyno_meta has no row") : r.status();
+  }
+  if (first) {
+    adopt(static_cast<uint64_t>(r->int8(0, 0)));
+    store_.pendingReader(-1);
+  } else if (r->int8(0, 0) > static_cast<int64_t>(rv_)) {
+    return tooOld();
+  }
+  out->reserve(keys.size());
+  for (int i = 0; i < r->rows(); ++i) {
+    if (r->isNull(i, 1)) {
+      out->emplace_back();
+    } else {
+      out->emplace_back(std::string(r->bytes(i, 1)));
+    }
+  }
+  return Status::OK();
 }
 
 Result<uint64_t> PgTransaction::commit() {
@@ -447,6 +500,7 @@ void PgStore::processGroup(const std::vector<PgCommitRequest*>& group) {
   if (!lease.ok()) {
     failed = lease.status();
   } else {
+    counters::add(counters::Counter::kStoreCommitRoundTrips);
     Result<PgResult> r = (*lease)->execPrepared(kStmtCommit, p);
     if (!r.ok()) {
       failed = r.status();

@@ -67,6 +67,61 @@ TEST_P(StoreTest, ReadYourWritesForPoints) {
   EXPECT_EQ(read("b"), "after");
 }
 
+// getMany answers as get() on each key would: stored, missing, buffered
+// set/clear/clearRange and a pending atomicAdd over a stored value.
+TEST_P(StoreTest, GetManyAnswersLikeGetInOrder) {
+  put("a", "1");
+  put("b", "2");
+  put("c", le64(5));
+  put("d", "4");
+  auto txn = store_->begin();
+  txn->set("b", "new");
+  txn->atomicAdd("c", 2);
+  txn->clearRange("d", "e");
+  const Transaction::PointRead reads[] = {{"a", false}, {"zz", false}, {"b", true}, {"c", false}, {"d", true},
+                                          {"a", true}};
+  std::vector<std::optional<std::string>> got;
+  ASSERT_TRUE(txn->getMany(reads, &got).ok());
+  ASSERT_EQ(got.size(), 6u);
+  EXPECT_EQ(got[0], "1");
+  EXPECT_EQ(got[1], std::nullopt);
+  EXPECT_EQ(got[2], "new");
+  EXPECT_EQ(got[3], le64(7));
+  EXPECT_EQ(got[4], std::nullopt);
+  EXPECT_EQ(got[5], "1");
+  ASSERT_TRUE(txn->getMany(std::span<const Transaction::PointRead>(), &got).ok());
+  EXPECT_TRUE(got.empty());
+}
+
+// Non-snapshot keys of getMany enter the conflict set; snapshot ones do not.
+TEST_P(StoreTest, GetManyTracksConflictsOfNonSnapshotKeysOnly) {
+  put("x", "0");
+  put("y", "0");
+  for (bool tracked : {true, false}) {
+    auto txn = store_->begin();
+    const Transaction::PointRead reads[] = {{"x", !tracked}, {"y", true}};
+    std::vector<std::optional<std::string>> got;
+    ASSERT_TRUE(txn->getMany(reads, &got).ok());
+    put("x", tracked ? "1" : "2");  // a later commit writes the key read
+    txn->set("w", "1");
+    auto r = txn->commit();
+    if (tracked) {
+      EXPECT_EQ(r.status().code(), StatusCode::kConflict);
+    } else {
+      EXPECT_TRUE(r.ok()) << r.status().toString();
+    }
+  }
+  // And a getMany's snapshot is the transaction's one.
+  auto txn = store_->begin();
+  EXPECT_EQ(*txn->get("x"), "2");
+  put("y", "later");
+  const Transaction::PointRead reads[] = {{"y", true}, {"x", true}};
+  std::vector<std::optional<std::string>> got;
+  ASSERT_TRUE(txn->getMany(reads, &got).ok());
+  EXPECT_EQ(got[0], "0");
+  EXPECT_EQ(got[1], "2");
+}
+
 TEST_P(StoreTest, CommitVersionsStrictlyIncrease) {
   uint64_t last = store_->begin()->readVersion();
   for (int i = 0; i < 20; ++i) {
