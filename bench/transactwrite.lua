@@ -8,6 +8,8 @@ local table_name = bench.table_name("bench")
 local actions = 4
 local payload = string.rep("x", 80)
 local counter = 0
+-- Distinct per wrk process when several run at once (bench/pg_cluster.py).
+local prefix = os.getenv("FDYNO_BENCH_PREFIX") or ""
 bench.number_threads()
 bench.dynamodb_requests("TransactWriteItems")
 
@@ -15,7 +17,7 @@ request = function()
   counter = counter + 1
   local parts = {}
   for i = 1, actions do
-    parts[i] = '{"Put":{"TableName":"' .. table_name .. '","Item":{"pk":{"S":"t' .. tostring(tid) .. '-' ..
+    parts[i] = '{"Put":{"TableName":"' .. table_name .. '","Item":{"pk":{"S":"t' .. prefix .. tostring(tid) .. '-' ..
       counter .. '-' .. i .. '"},"data":{"S":"' .. payload .. '"}}}}'
   end
   return wrk.format(nil, "/", nil, '{"TransactItems":[' .. table.concat(parts, ",") .. ']}')

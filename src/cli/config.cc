@@ -208,8 +208,8 @@ bool finalize(ServeConfig& cfg, std::string* error) {
       return false;
     }
   }
-  if (cfg.store_connections < 2 || cfg.store_connections > 1000) {
-    *error = "--store-connections: expected 2 to 1000";
+  if (cfg.store_connections != 0 && (cfg.store_connections < 2 || cfg.store_connections > 1000)) {
+    *error = "--store-connections: expected 0 (twice the cores) or 2 to 1000";
     return false;
   }
   if (cfg.store_timeout_ms < 100 || cfg.store_timeout_ms > 600000) {

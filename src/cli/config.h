@@ -22,7 +22,7 @@ struct ServeConfig {
   // A shared store instead of the embedded ones: postgres://user@host:port/db
   // (or postgresql://); "" = RocksDB in data_dir, or memory.
   std::string store;
-  int store_connections = 16;        // PostgreSQL connections per server
+  int store_connections = 0;         // PostgreSQL connections per server; 0 = 2 x cores, 4..16
   int store_timeout_ms = 10000;      // longest wait on the store per statement
   int threads = 0;                 // 0 = number of cores
   int write_threads = 64;          // blocking pool for writes; 0 = run on I/O threads

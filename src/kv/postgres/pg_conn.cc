@@ -275,23 +275,37 @@ PgLease& PgLease::operator=(PgLease&& o) noexcept {
 Result<PgLease> PgPool::acquire() {
   using Clock = std::chrono::steady_clock;
   std::unique_lock<std::mutex> lock(mu_);
-  const auto deadline = Clock::now() + std::chrono::milliseconds(settings_.statement_timeout_ms);
-  while (true) {
-    if (!idle_.empty()) {
-      std::unique_ptr<PgConn> c = std::move(idle_.back());
-      idle_.pop_back();
-      return PgLease(this, std::move(c));
+  // Idle connections exist only while nobody waits (release() hands them
+  // to waiters first), so taking one never jumps the queue.
+  if (!idle_.empty()) {
+    std::unique_ptr<PgConn> c = std::move(idle_.back());
+    idle_.pop_back();
+    return PgLease(this, std::move(c));
+  }
+  if (open_ >= settings_.pool_size) {
+    const auto deadline = Clock::now() + std::chrono::milliseconds(settings_.statement_timeout_ms);
+    Waiter me;
+    waiters_.push_back(&me);
+    while (!me.conn && !me.may_open) {
+      if (me.cv.wait_until(lock, deadline) == std::cv_status::timeout && !me.conn && !me.may_open) {
+        waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
+        return Status::IOError("postgres: no free connection within the statement timeout (pool of " +
+                               std::to_string(settings_.pool_size) + ")");
+      }
     }
-    if (open_ < settings_.pool_size) break;
-    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-        open_ >= settings_.pool_size) {
-      return Status::IOError("postgres: no free connection within the statement timeout (pool of " +
-                             std::to_string(settings_.pool_size) + ")");
-    }
+    if (me.conn) return PgLease(this, std::move(me.conn));
+    // A connection was dropped: this waiter opens its replacement (the slot
+    // in open_ was passed on to it).
+    --open_;
   }
   // Open a new connection, unless a recent attempt failed (fail fast).
   auto now = Clock::now();
-  if (now < next_connect_attempt_) return Status::IOError("postgres: database unreachable (retrying)");
+  if (now < next_connect_attempt_) {
+    // The free slot goes on to the next waiter, which fails fast too.
+    std::unique_ptr<PgConn> none;
+    if (handOff(none)) ++open_;
+    return Status::IOError("postgres: database unreachable (retrying)");
+  }
   ++open_;
   lock.unlock();
   Result<std::unique_ptr<PgConn>> c = PgConn::open(settings_);
@@ -305,7 +319,9 @@ Result<PgLease> PgPool::acquire() {
     backoff_ = backoff_.count() == 0 ? std::chrono::milliseconds(100)
                                      : std::min(backoff_ * 2, std::chrono::milliseconds(2000));
     next_connect_attempt_ = Clock::now() + backoff_;
-    cv_.notify_one();
+    // The slot is free again: the next waiter may try (and fail fast).
+    std::unique_ptr<PgConn> none;
+    if (handOff(none)) ++open_;
     return c.status();
   }
   backoff_ = std::chrono::milliseconds(0);
@@ -313,15 +329,29 @@ Result<PgLease> PgPool::acquire() {
   return PgLease(this, std::move(c).value());
 }
 
+bool PgPool::handOff(std::unique_ptr<PgConn>& conn) {
+  if (waiters_.empty()) return false;
+  Waiter* w = waiters_.front();
+  waiters_.pop_front();
+  if (conn) {
+    w->conn = std::move(conn);
+  } else {
+    w->may_open = true;
+  }
+  w->cv.notify_one();
+  return true;
+}
+
 void PgPool::release(std::unique_ptr<PgConn> conn) {
   std::lock_guard<std::mutex> lock(mu_);
   if (conn->broken()) {
-    --open_;
     conn.reset();
-  } else {
-    idle_.push_back(std::move(conn));
+    // The oldest waiter opens the replacement; its slot stays counted.
+    std::unique_ptr<PgConn> none;
+    if (!handOff(none)) --open_;
+    return;
   }
-  cv_.notify_one();
+  if (!handOff(conn)) idle_.push_back(std::move(conn));
 }
 
 }  // namespace fdyno::kv::pg

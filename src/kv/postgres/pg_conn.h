@@ -20,13 +20,17 @@
 //   per backoff interval (100 ms doubling to 2 s), so a down database costs
 //   requests no waiting and the server keeps running; once the database is
 //   back, the next acquire after the backoff succeeds. When all `size`
-//   connections are busy, acquire() waits up to the statement timeout.
+//   connections are busy, acquire() waits up to the statement timeout, in
+//   FIFO order: a released connection is handed to the oldest waiter, never
+//   taken by a newcomer first (without that, a waiter can lose the race again
+//   and again, and a few requests wait for seconds under load).
 //   Thread-safe.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -155,9 +159,20 @@ class PgPool {
   friend class PgLease;
   void release(std::unique_ptr<PgConn> conn);
 
+  // A thread waiting in acquire(): release() hands it a connection, or wakes
+  // it to open one in place of a dropped connection.
+  struct Waiter {
+    std::condition_variable cv;
+    std::unique_ptr<PgConn> conn;
+    bool may_open = false;
+  };
+  // Gives `conn` (or, when null, the right to open one) to the oldest
+  // waiter; false if nobody waits. Caller holds mu_.
+  bool handOff(std::unique_ptr<PgConn>& conn);
+
   const PgSettings settings_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::deque<Waiter*> waiters_;
   std::vector<std::unique_ptr<PgConn>> idle_;
   size_t open_ = 0;  // connections existing (idle + on loan + being opened)
   std::chrono::steady_clock::time_point next_connect_attempt_{};

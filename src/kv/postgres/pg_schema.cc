@@ -36,6 +36,14 @@ CREATE TABLE IF NOT EXISTS fdyno_servers (
 INSERT INTO fdyno_meta (id, schema_version, version) VALUES (1, 1, 0) ON CONFLICT (id) DO NOTHING;
 INSERT INTO fdyno_gc (id, gc_version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 
+-- A sum of deltas reduced to a signed 64-bit value, wrapping (the merged
+-- adds of a commit group, below).
+CREATE OR REPLACE FUNCTION fdyno_wrap(s numeric) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT (((s % 18446744073709551616) + 18446744073709551616 + 9223372036854775808) % 18446744073709551616
+          - 9223372036854775808)::bigint
+$$;
+
 -- kv.h's atomicAdd on a stored value: little-endian signed 64-bit, a value
 -- of another length zero-extended or truncated, absent = 0, wrapping.
 CREATE OR REPLACE FUNCTION fdyno_add(base bytea, delta bigint) RETURNS bytea
@@ -71,6 +79,16 @@ END $$;
 -- writes in the slices [off[i], off[i+1]) of the arrays. Returns one number
 -- per request: its commit version, 0 if it conflicts, -1 if its read version
 -- is older than the kept history.
+--
+-- Atomic adds are merged: readers take their read version from fdyno_meta,
+-- which moves from the group's first version to its last at once, so no
+-- reader can see a version inside the group, and the adds of all requests
+-- can be written as one row per key (a table's item count and size are
+-- added to by every write: without merging, each write would insert three
+-- rows). Pending adds count as writes newer than every read version of the
+-- group (a later request that read such a key conflicts), and are written
+-- out first whenever a later request sets, clears or clears a range over
+-- any key (so a set or tombstone is never overtaken by an earlier add).
 CREATE OR REPLACE FUNCTION fdyno_commit(
     rvs bigint[],
     rr_off int[], rr_begin bytea[], rr_end bytea[],
@@ -84,6 +102,8 @@ DECLARE
   out bigint[] := '{}';
   i int;
   verdict int;
+  pend_key bytea[] := '{}';
+  pend_delta bigint[] := '{}';
 BEGIN
   -- The commit lock: commits of every server are serialized here, so
   -- versions follow commit order. Each later statement of this VOLATILE
@@ -102,7 +122,8 @@ BEGIN
                  SELECT 1
                  FROM unnest(rr_begin[rr_off[i]:rr_off[i + 1] - 1], rr_end[rr_off[i]:rr_off[i + 1] - 1]) AS r(b, e)
                  WHERE EXISTS (SELECT 1 FROM fdyno_kv k
-                               WHERE k.key >= r.b AND k.key < r.e AND k.version > rvs[i]))
+                               WHERE k.key >= r.b AND k.key < r.e AND k.version > rvs[i])
+                    OR EXISTS (SELECT 1 FROM unnest(pend_key) AS a(key) WHERE a.key >= r.b AND a.key < r.e))
                  THEN 0
                ELSE 1
              END INTO verdict;
@@ -110,6 +131,19 @@ BEGIN
     IF verdict <> 1 THEN
       out := out || verdict::bigint;
       CONTINUE;
+    END IF;
+    IF cardinality(pend_key) > 0 AND (cr_off[i + 1] > cr_off[i] OR EXISTS (
+         SELECT 1 FROM unnest(pw_key[pw_off[i]:pw_off[i + 1] - 1], pw_kind[pw_off[i]:pw_off[i + 1] - 1]) AS p(key, kind)
+         WHERE p.kind <> 2 AND p.key = ANY (pend_key))) THEN
+      -- Earlier requests' adds go in first, at the last version given out.
+      INSERT INTO fdyno_kv (key, version, value)
+      SELECT a.key, v, fdyno_add((SELECT k.value FROM fdyno_kv k WHERE k.key = a.key AND k.version <= v
+                                  ORDER BY k.version DESC LIMIT 1), fdyno_wrap(sum(a.delta)))
+      FROM unnest(pend_key, pend_delta) AS a(key, delta)
+      GROUP BY a.key
+      ON CONFLICT (key, version) DO UPDATE SET value = EXCLUDED.value;
+      pend_key := '{}';
+      pend_delta := '{}';
     END IF;
     v := v + 1;
     IF cr_off[i + 1] > cr_off[i] THEN
@@ -123,22 +157,19 @@ BEGIN
       ON CONFLICT (key, version) DO NOTHING;
     END IF;
     IF pw_off[i + 1] > pw_off[i] THEN
-      -- Sets and clears (kind 0, 1), then adds (kind 2) against the latest
-      -- committed value. A key appears once per request.
+      -- Sets and clears (kind 0, 1) now; adds (kind 2) wait in pend_*. A key
+      -- appears once per request.
       INSERT INTO fdyno_kv (key, version, value)
       SELECT p.key, v, CASE WHEN p.kind = 0 THEN p.value END
       FROM unnest(pw_key[pw_off[i]:pw_off[i + 1] - 1], pw_kind[pw_off[i]:pw_off[i + 1] - 1],
                   pw_value[pw_off[i]:pw_off[i + 1] - 1]) AS p(key, kind, value)
       WHERE p.kind <> 2
       ON CONFLICT (key, version) DO UPDATE SET value = EXCLUDED.value;
-      INSERT INTO fdyno_kv (key, version, value)
-      SELECT p.key, v,
-             fdyno_add((SELECT k.value FROM fdyno_kv k WHERE k.key = p.key AND k.version < v
-                        ORDER BY k.version DESC LIMIT 1), p.delta)
+      SELECT pend_key || coalesce(array_agg(p.key), '{}'), pend_delta || coalesce(array_agg(p.delta), '{}')
+        INTO pend_key, pend_delta
       FROM unnest(pw_key[pw_off[i]:pw_off[i + 1] - 1], pw_kind[pw_off[i]:pw_off[i + 1] - 1],
                   pw_delta[pw_off[i]:pw_off[i + 1] - 1]) AS p(key, kind, delta)
-      WHERE p.kind = 2
-      ON CONFLICT (key, version) DO UPDATE SET value = EXCLUDED.value;
+      WHERE p.kind = 2;
     END IF;
     IF vs_off[i + 1] > vs_off[i] THEN
       -- prefix + 8-byte big-endian version + 2-byte big-endian order + suffix.
@@ -150,6 +181,14 @@ BEGIN
     END IF;
     out := out || v;
   END LOOP;
+  IF cardinality(pend_key) > 0 THEN
+    INSERT INTO fdyno_kv (key, version, value)
+    SELECT a.key, v, fdyno_add((SELECT k.value FROM fdyno_kv k WHERE k.key = a.key AND k.version <= v
+                                ORDER BY k.version DESC LIMIT 1), fdyno_wrap(sum(a.delta)))
+    FROM unnest(pend_key, pend_delta) AS a(key, delta)
+    GROUP BY a.key
+    ON CONFLICT (key, version) DO UPDATE SET value = EXCLUDED.value;
+  END IF;
   UPDATE fdyno_meta SET version = v WHERE id = 1;
   RETURN out;
 END $$;

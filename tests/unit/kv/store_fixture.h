@@ -107,6 +107,12 @@ inline std::vector<std::string> keysOf(const RangeResult& r) {
   return keys;
 }
 
+inline std::string encodeCounter(int64_t v) {
+  std::string out(8, '\0');
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xFF);
+  return out;
+}
+
 inline int64_t decodeCounter(const std::string& v) {
   int64_t out = 0;
   for (size_t i = 0; i < 8 && i < v.size(); ++i) {
