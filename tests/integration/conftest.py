@@ -397,3 +397,28 @@ def tmp_server_dir():
     d = tempfile.mkdtemp(prefix="fdyno-it-")
     yield Path(d)
     shutil.rmtree(d, ignore_errors=True)
+
+
+# Stores a restarted server finds again: RocksDB in a directory, PostgreSQL
+# in a schema of the test database.
+PERSISTENT_BACKENDS = ["rocksdb", "postgres"]
+
+
+def backend_args(request, backend, data_dir):
+    """`fdyno serve` store arguments for `backend` ("memory", "rocksdb" or
+    "postgres"); `data_dir` (a path) holds RocksDB's data. The same list
+    given to a second server reaches the same data (except in memory)."""
+    if backend == "memory":
+        return ["--in-memory"]
+    if backend == "postgres":
+        return postgres_store_args(request.getfixturevalue("postgres_base_url"))
+    return ["--data-dir", str(data_dir)]
+
+
+@pytest.fixture(params=PERSISTENT_BACKENDS)
+def persistent_store(request, tmp_path):
+    """Store arguments, on each persistent backend in turn, for tests that
+    restart or kill a server and expect its data back."""
+    d = tmp_path / "data"
+    d.mkdir()
+    return backend_args(request, request.param, d)

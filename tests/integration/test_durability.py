@@ -1,5 +1,6 @@
-# Durability of the RocksDB backend: data survives a clean restart, and every
-# write the server acknowledged survives a SIGKILL (--durability sync).
+# Durability on the persistent stores (RocksDB and the shared PostgreSQL
+# store): data survives a clean restart, and every write the server
+# acknowledged survives a SIGKILL (--durability sync).
 import threading
 import time
 
@@ -9,15 +10,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from conftest import client_for, create_table_and_wait, start_server, unique_name
 
 
-@pytest.fixture
-def data_dir(tmp_path):
-    d = tmp_path / "data"
-    d.mkdir()
-    return d
-
-
-def test_restart_keeps_tables_and_items(data_dir, tmp_path):
-    srv = start_server(["--data-dir", str(data_dir)], log_dir=tmp_path)
+def test_restart_keeps_tables_and_items(persistent_store, tmp_path):
+    srv = start_server(persistent_store, log_dir=tmp_path)
     try:
         c = client_for(srv)
         t1, t2 = unique_name("dur"), unique_name("dur")
@@ -34,7 +28,7 @@ def test_restart_keeps_tables_and_items(data_dir, tmp_path):
     finally:
         assert srv.stop() == 0, srv.log_text()
 
-    srv2 = start_server(["--data-dir", str(data_dir)], log_dir=tmp_path)
+    srv2 = start_server(persistent_store, log_dir=tmp_path)
     try:
         c = client_for(srv2)
         names = c.list_tables()["TableNames"]
@@ -55,7 +49,7 @@ def test_restart_keeps_tables_and_items(data_dir, tmp_path):
     finally:
         assert srv2.stop() == 0, srv2.log_text()
 
-    srv3 = start_server(["--data-dir", str(data_dir)], log_dir=tmp_path)
+    srv3 = start_server(persistent_store, log_dir=tmp_path)
     try:
         c = client_for(srv3)
         names = c.list_tables()["TableNames"]
@@ -64,8 +58,8 @@ def test_restart_keeps_tables_and_items(data_dir, tmp_path):
         srv3.stop()
 
 
-def test_sigkill_keeps_acknowledged_writes(data_dir, tmp_path):
-    args = ["--data-dir", str(data_dir), "--durability", "sync"]
+def test_sigkill_keeps_acknowledged_writes(persistent_store, tmp_path):
+    args = persistent_store + ["--durability", "sync"]
     srv = start_server(args, log_dir=tmp_path)
     table = unique_name("crash")
     acked = []
@@ -119,9 +113,9 @@ def test_sigkill_keeps_acknowledged_writes(data_dir, tmp_path):
         srv2.stop()
 
 
-def test_relaxed_durability_clean_shutdown_keeps_data(data_dir, tmp_path):
+def test_relaxed_durability_clean_shutdown_keeps_data(persistent_store, tmp_path):
     # Relaxed mode may lose the last writes on a crash, but SIGTERM flushes.
-    args = ["--data-dir", str(data_dir), "--durability", "relaxed"]
+    args = persistent_store + ["--durability", "relaxed"]
     srv = start_server(args, log_dir=tmp_path)
     table = unique_name("relaxed")
     try:

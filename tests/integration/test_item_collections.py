@@ -13,15 +13,18 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import client_for, expect_error, start_server, unique_name
+from conftest import backend_args, client_for, expect_error, start_server, unique_name
 
 LIMIT = 20000  # bytes; an item below (~3 KB, ALL-projected LSI) counts ~6 KB
 
 
-@pytest.fixture(scope="module", params=["memory", "rocksdb"])
+@pytest.fixture(scope="module", params=["memory", "rocksdb", "postgres"])
 def ddb(request, tmp_path_factory):
     if request.param == "memory":
         args, env = ["--in-memory", "--item-collection-limit-bytes", str(LIMIT)], {}
+    elif request.param == "postgres":
+        args = backend_args(request, "postgres", None) + ["--item-collection-limit-bytes", str(LIMIT)]
+        env = {}
     else:
         args = ["--data-dir", str(tmp_path_factory.mktemp("collections-data"))]
         env = {"FDYNO_ITEM_COLLECTION_LIMIT_BYTES": str(LIMIT)}

@@ -52,9 +52,8 @@ def put(table, key, extra=None):
     return request_bytes("PutItem", {"TableName": table, "Item": item})
 
 
-def test_sigterm_answers_received_requests_then_stops(tmp_path):
-    data_dir = tmp_path / "data"
-    srv = start_server(["--data-dir", str(data_dir)], log_dir=tmp_path)
+def test_sigterm_answers_received_requests_then_stops(persistent_store, tmp_path):
+    srv = start_server(persistent_store, log_dir=tmp_path)
     table = unique_name("stop")
     create_table_and_wait(client_for(srv), table)
 
@@ -140,7 +139,7 @@ def test_sigterm_answers_received_requests_then_stops(tmp_path):
     assert stop_time < 8.0, stop_time
 
     # Restart on the same data: everything answered 200 is there.
-    srv2 = start_server(["--data-dir", str(data_dir)], log_dir=tmp_path)
+    srv2 = start_server(persistent_store, log_dir=tmp_path)
     try:
         ddb = client_for(srv2)
         for k in answered:

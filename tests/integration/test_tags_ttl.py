@@ -10,6 +10,7 @@ import time
 import pytest
 from conftest import (
     BACKENDS,
+    backend_args,
     FDYNO_BIN,
     clean_env,
     client_for,
@@ -143,11 +144,8 @@ def test_describe_endpoints_points_back_at_this_server(server, dynamodb):
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def ttl_server(request, tmp_path_factory):
-    args = ["--ttl-interval-ms", str(SWEEP_MS)]
-    if request.param == "memory":
-        args.append("--in-memory")
-    else:
-        args += ["--data-dir", str(tmp_path_factory.mktemp("fdyno-ttl-data"))]
+    args = ["--ttl-interval-ms", str(SWEEP_MS)] + backend_args(request, request.param,
+                                                              tmp_path_factory.mktemp("fdyno-ttl-data"))
     srv = start_server(args, log_dir=tmp_path_factory.mktemp("fdyno-ttl-logs"))
     srv.backend = request.param
     yield srv
@@ -257,8 +255,8 @@ def test_ttl_on_a_key_attribute_and_disabling_stops_expiry(ttl_client):
     c.delete_table(TableName=table)
 
 
-def test_ttl_and_tags_survive_a_restart(tmp_server_dir):
-    args = ["--data-dir", str(tmp_server_dir), "--ttl-interval-ms", str(SWEEP_MS)]
+def test_ttl_and_tags_survive_a_restart(persistent_store):
+    args = persistent_store + ["--ttl-interval-ms", str(SWEEP_MS)]
     srv = start_server(args)
     table = unique_name("ttlrestart")
     try:

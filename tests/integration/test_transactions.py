@@ -111,11 +111,9 @@ def test_client_request_token(dynamodb, hash_table):
         "The request uses the same client token as a previous, but non-identical request.")
 
 
-def test_token_survives_restart(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
+def test_token_survives_restart(persistent_store, tmp_path):
     token, key = uuid.uuid4().hex, k()
-    srv = start_server(["--data-dir", str(data)], log_dir=tmp_path)
+    srv = start_server(persistent_store, log_dir=tmp_path)
     try:
         c = client_for(srv)
         t = unique_name("txr")
@@ -126,7 +124,7 @@ def test_token_survives_restart(tmp_path):
         c.transact_write_items(TransactItems=inc, ClientRequestToken=token)
     finally:
         assert srv.stop() == 0, srv.log_text()
-    srv2 = start_server(["--data-dir", str(data)], log_dir=tmp_path)
+    srv2 = start_server(persistent_store, log_dir=tmp_path)
     try:
         c = client_for(srv2)
         c.transact_write_items(TransactItems=inc, ClientRequestToken=token)  # replay: no write
