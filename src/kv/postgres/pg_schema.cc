@@ -74,6 +74,18 @@ BEGIN
   RETURN r;
 END $$;
 
+-- The pending adds of a commit group (fdyno_commit, below) as one row per
+-- key at version v, against the latest row at or below v.
+CREATE OR REPLACE FUNCTION fdyno_write_adds(keys bytea[], deltas bigint[], v bigint) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+  INSERT INTO fdyno_kv (key, version, value)
+  SELECT a.key, v, fdyno_add((SELECT k.value FROM fdyno_kv k WHERE k.key = a.key AND k.version <= v
+                              ORDER BY k.version DESC LIMIT 1), fdyno_wrap(sum(a.delta)))
+  FROM unnest(keys, deltas) AS a(key, delta)
+  GROUP BY a.key
+  ON CONFLICT (key, version) DO UPDATE SET value = EXCLUDED.value
+$$;
+
 -- One group of kv commits (docs/kv.md "PostgreSQL store"). Request i has
 -- read version rvs[i] and its reads, clears, point writes and versionstamped
 -- writes in the slices [off[i], off[i+1]) of the arrays. Returns one number
@@ -136,12 +148,7 @@ BEGIN
          SELECT 1 FROM unnest(pw_key[pw_off[i]:pw_off[i + 1] - 1], pw_kind[pw_off[i]:pw_off[i + 1] - 1]) AS p(key, kind)
          WHERE p.kind <> 2 AND p.key = ANY (pend_key))) THEN
       -- Earlier requests' adds go in first, at the last version given out.
-      INSERT INTO fdyno_kv (key, version, value)
-      SELECT a.key, v, fdyno_add((SELECT k.value FROM fdyno_kv k WHERE k.key = a.key AND k.version <= v
-                                  ORDER BY k.version DESC LIMIT 1), fdyno_wrap(sum(a.delta)))
-      FROM unnest(pend_key, pend_delta) AS a(key, delta)
-      GROUP BY a.key
-      ON CONFLICT (key, version) DO UPDATE SET value = EXCLUDED.value;
+      PERFORM fdyno_write_adds(pend_key, pend_delta, v);
       pend_key := '{}';
       pend_delta := '{}';
     END IF;
@@ -182,12 +189,7 @@ BEGIN
     out := out || v;
   END LOOP;
   IF cardinality(pend_key) > 0 THEN
-    INSERT INTO fdyno_kv (key, version, value)
-    SELECT a.key, v, fdyno_add((SELECT k.value FROM fdyno_kv k WHERE k.key = a.key AND k.version <= v
-                                ORDER BY k.version DESC LIMIT 1), fdyno_wrap(sum(a.delta)))
-    FROM unnest(pend_key, pend_delta) AS a(key, delta)
-    GROUP BY a.key
-    ON CONFLICT (key, version) DO UPDATE SET value = EXCLUDED.value;
+    PERFORM fdyno_write_adds(pend_key, pend_delta, v);
   END IF;
   UPDATE fdyno_meta SET version = v WHERE id = 1;
   RETURN out;

@@ -98,6 +98,9 @@ class PgTransaction final : public BufferedTransaction {
   [[nodiscard]] Result<std::optional<std::string>> readPoint(std::string_view key);
   // Several point reads in one statement (the same way).
   [[nodiscard]] Status readPoints(std::span<const std::string_view> keys, std::vector<std::optional<std::string>>* out);
+  // Runs one of the point-read statements; `params` lacks the read version,
+  // which is added when the statement needs it. `rows`: the rows expected.
+  [[nodiscard]] Result<PgResult> pointStatement(const char* latest, const char* at, PgParams& params, int rows);
   PgStore& store() { return store_; }
   uint64_t knownVersion() const { return rv_; }
 
@@ -216,7 +219,10 @@ uint64_t PgTransaction::readVersion() const {
   return v.ok() ? *v : 0;
 }
 
-Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key) {
+Result<PgResult> PgTransaction::pointStatement(const char* latest, const char* at, PgParams& params, int rows) {
+  // The first read of the transaction takes the read version in the same
+  // statement (`latest`); later ones read at it (`at`) and check the history
+  // horizon returned with the rows.
   bool first = !have_rv_;
   if (first) store_.pendingReader(1);
   auto lease = store_.pool().acquire();
@@ -224,14 +230,13 @@ Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key
     if (first) store_.pendingReader(-1);
     return lease.status();
   }
-  PgParams p;
-  p.addBytes(key);
-  if (!first) p.addInt8(static_cast<int64_t>(rv_));
+  if (!first) params.addInt8(static_cast<int64_t>(rv_));
   counters::add(counters::Counter::kStoreReadRoundTrips);
-  Result<PgResult> r = (*lease)->execPrepared(first ? kStmtGetLatest : kStmtGetAt, p);
-  if (!r.ok() || r->rows() != 1) {
+  Result<PgResult> r = (*lease)->execPrepared(first ? latest : at, params);
+  if (!r.ok() || r->rows() != rows) {
     if (first) store_.pendingReader(-1);
-    return r.ok() ? Status::Corruption("postgres: fdyno_meta has no row") : r.status();
+    if (!r.ok()) return r.status();
+    return Status::Corruption("postgres: fdyno_meta has no row");
   }
   if (first) {
     adopt(static_cast<uint64_t>(r->int8(0, 0)));
@@ -239,41 +244,30 @@ Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key
   } else if (r->int8(0, 0) > static_cast<int64_t>(rv_)) {
     return tooOld();
   }
-  if (r->isNull(0, 1)) return std::optional<std::string>();
-  return std::optional<std::string>(std::string(r->bytes(0, 1)));
+  return r;
+}
+
+Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key) {
+  PgParams p;
+  p.addBytes(key);
+  FDYNO_ASSIGN_OR_RETURN(PgResult r, pointStatement(kStmtGetLatest, kStmtGetAt, p, 1));
+  if (r.isNull(0, 1)) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(r.bytes(0, 1)));
 }
 
 Status PgTransaction::readPoints(std::span<const std::string_view> keys,
                                  std::vector<std::optional<std::string>>* out) {
   out->clear();
-  bool first = !have_rv_;
-  if (first) store_.pendingReader(1);
-  auto lease = store_.pool().acquire();
-  if (!lease.ok()) {
-    if (first) store_.pendingReader(-1);
-    return lease.status();
-  }
   PgParams p;
   p.addByteaArray(std::vector<std::string_view>(keys.begin(), keys.end()));
-  if (!first) p.addInt8(static_cast<int64_t>(rv_));
-  counters::add(counters::Counter::kStoreReadRoundTrips);
-  Result<PgResult> r = (*lease)->execPrepared(first ? kStmtGetManyLatest : kStmtGetManyAt, p);
-  if (!r.ok() || r->rows() != static_cast<int>(keys.size())) {
-    if (first) store_.pendingReader(-1);
-    return r.ok() ? Status::Corruption("postgres: fdyno_meta has no row") : r.status();
-  }
-  if (first) {
-    adopt(static_cast<uint64_t>(r->int8(0, 0)));
-    store_.pendingReader(-1);
-  } else if (r->int8(0, 0) > static_cast<int64_t>(rv_)) {
-    return tooOld();
-  }
+  FDYNO_ASSIGN_OR_RETURN(PgResult r,
+                         pointStatement(kStmtGetManyLatest, kStmtGetManyAt, p, static_cast<int>(keys.size())));
   out->reserve(keys.size());
-  for (int i = 0; i < r->rows(); ++i) {
-    if (r->isNull(i, 1)) {
+  for (int i = 0; i < r.rows(); ++i) {
+    if (r.isNull(i, 1)) {
       out->emplace_back();
     } else {
-      out->emplace_back(std::string(r->bytes(i, 1)));
+      out->emplace_back(std::string(r.bytes(i, 1)));
     }
   }
   return Status::OK();
