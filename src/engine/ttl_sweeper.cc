@@ -107,7 +107,7 @@ void TtlSweeper::loop() {
     {
       std::unique_lock<std::mutex> lk(mu_);
       cv_.wait_for(lk, interval_, [&] { return stopping_ || woken_; });
-      if (stopping_) return;
+      if (stopping_) break;
       woken_ = false;
     }
     auto r = sweepAll(ttlNowSeconds(), /*leased=*/true);
@@ -117,6 +117,22 @@ void TtlSweeper::loop() {
       log::debug("ttl sweep deleted " + std::to_string(*r) + " expired item(s)");
     }
   }
+  releaseLeases();
+}
+
+void TtlSweeper::releaseLeases() {
+  std::set<std::string> names;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    names.swap(held_);
+  }
+  if (names.empty()) return;
+  Status st = kv::runTransaction(store_, [&](kv::Transaction& txn) -> Status {
+    for (const auto& name : names) FDYNO_RETURN_IF_ERROR(leases_.release(txn, name));
+    return Status::OK();
+  });
+  // Not fatal: the leases then expire as a dead server's would.
+  if (!st.ok()) log::debug("ttl: leases not released at stop: " + st.toString());
 }
 
 Result<size_t> TtlSweeper::sweepAll(int64_t now, bool leased) {
@@ -134,8 +150,13 @@ Result<size_t> TtlSweeper::sweepAll(int64_t now, bool leased) {
         if (!t || t->def.ttl_attribute.empty()) continue;
         id = t->def.id;
       }
-      FDYNO_ASSIGN_OR_RETURN(bool held, leases_.tryAcquire("ttl/" + std::to_string(id), hold));
+      std::string lease = "ttl/" + std::to_string(id);
+      FDYNO_ASSIGN_OR_RETURN(bool held, leases_.tryAcquire(lease, hold));
       if (!held) continue;  // another server sweeps this table
+      {
+        std::lock_guard<std::mutex> lk(mu_);
+        held_.insert(std::move(lease));
+      }
     }
     FDYNO_ASSIGN_OR_RETURN(size_t n, sweepTable(name, now));
     deleted += n;

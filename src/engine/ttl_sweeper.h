@@ -27,7 +27,9 @@
 //   under the lease "ttl/<table id>" (engine/lease.h; held for three
 //   intervals, at least the lease duration, renewed by every pass), so one
 //   server of a cluster sweeps each table, and another takes over when it
-//   dies. Two sweepers at once (a clock jump, or sweepAll() next to the
+//   dies. A worker that stops (server shutdown) gives its leases up, so a
+//   restarted or other server sweeps at once instead of after the expiry.
+//   Two sweepers at once (a clock jump, or sweepAll() next to the
 //   worker) stay correct: each deletion re-checks its item in a
 //   serializable transaction.
 // - Errors of a background pass are logged and the pass retried next time.
@@ -39,6 +41,8 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <set>
+#include <string>
 #include <string_view>
 #include <thread>
 
@@ -74,6 +78,8 @@ class TtlSweeper {
  private:
   void loop();
   bool stopping() const;
+  // Gives up every lease the worker holds (on stop).
+  void releaseLeases();
 
   kv::Store& store_;
   Catalog& catalog_;
@@ -84,6 +90,8 @@ class TtlSweeper {
   bool stopping_ = false;
   bool woken_ = false;
   std::thread worker_;
+  // Names of the "ttl/<id>" leases taken by leased passes (guarded by mu_).
+  std::set<std::string> held_;
 };
 
 }  // namespace fdyno::engine

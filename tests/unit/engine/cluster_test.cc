@@ -372,6 +372,34 @@ TEST_P(ClusterTest, OneServerSweepsATableAndCountsStayExact) {
   EXPECT_LE(recs->pairs.size(), 500u + 4u);
 }
 
+// A server that stops gives its TTL leases up: the other sweeps the table
+// at once, not after the lease's expiry (here a minute, longer than the
+// test may wait).
+TEST_P(ClusterTest, AStoppedServerGivesItsTtlLeaseUp) {
+  auto a = std::make_unique<Database>(*store_a_, options(60000, 50));
+  TableDefinition def = hashTable("t");
+  ASSERT_TRUE(a->createTable(def).ok());
+  ASSERT_TRUE(a->updateTimeToLive("t", "exp", true).ok());
+  auto d = a->describeTable("t");
+  ASSERT_TRUE(d.ok());
+  const std::string lease = "ttl/" + std::to_string(d->table->def.id);
+  const std::string holder_a = DatabaseTestPeer::leases(*a).holder();
+  ASSERT_TRUE(eventually([&] {
+    auto h = DatabaseTestPeer::leases(*a).holderOf(lease);
+    return h.ok() && *h == holder_a;
+  }));
+  a.reset();
+  auto b = std::make_unique<Database>(storeB(), options(60000, 50));
+  auto h = DatabaseTestPeer::leases(*b).holderOf(lease);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(*h, "");
+  put(*b, "t", item({{"p", AttributeValue::S("x")}, {"exp", AttributeValue::N(std::to_string(ttlNowSeconds() - 5))}}));
+  EXPECT_TRUE(eventually([&] {
+    auto d2 = b->describeTable("t");
+    return d2.ok() && d2->item_count == 0;
+  }, std::chrono::seconds(10)));
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, ClusterTest, ::testing::Values(Backend::kMemory, Backend::kPostgres), backendName);
 
 }  // namespace
