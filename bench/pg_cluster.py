@@ -12,8 +12,9 @@ FDYNO_ARGS (extra `fdyno serve` flags), FDYNO_BIN (default build/fdyno).
 
 The ceiling is pgbench with CONNS clients running a custom script of one
 single-row INSERT ... ON CONFLICT per transaction (1 KB value, the same
-synchronous_commit as fdyno's default durability), and one of a single-row
-SELECT by primary key. Each fdyno workload runs one wrk per server at once
+synchronous_commit as fdyno's default durability), in pgbench's default
+(simple) protocol and with -M prepared, and one of a single-row SELECT by
+primary key. Each fdyno workload runs one wrk per server at once
 (CONNS / servers connections each); throughput is the sum, p99 the worst
 server's. Prints a Markdown table for docs/performance.md.
 """
@@ -56,12 +57,12 @@ def parse_wrk(out):
     return rps, float(m.group(1)) * scale, int(errors.group(1)) if errors else 0
 
 
-def pgbench(url, script, conns):
+def pgbench(url, script, conns, mode="simple"):
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
         f.write(script)
         path = f.name
     try:
-        r = subprocess.run(["pgbench", "-n", "-c", str(conns), "-j", "1", "-T", str(DURATION), "-f", path, url],
+        r = subprocess.run(["pgbench", "-n", "-c", str(conns), "-j", "1", "-T", str(DURATION), "-M", mode, "-f", path, url],
                            capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("pgbench failed: " + r.stdout + r.stderr)
@@ -79,11 +80,15 @@ def ceiling(base_url):
                                  "CREATE TABLE bench_ceiling (k text PRIMARY KEY, v bytea)"], check=True)
     subprocess.run(psql + ["-c", "INSERT INTO bench_ceiling SELECT 'k' || g, convert_to(repeat('x', 1000), 'UTF8') "
                                  "FROM generate_series(0, 999) g"], check=True)
-    write = pgbench(base_url, "\\set k random(0, 999999)\n"
-                              "INSERT INTO bench_ceiling VALUES ('w' || :k, convert_to(repeat('x', 1000), 'UTF8')) "
-                              "ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v;\n", CONNS)
+    insert = ("\\set k random(0, 999999)\n"
+              "INSERT INTO bench_ceiling VALUES ('w' || :k, convert_to(repeat('x', 1000), 'UTF8')) "
+              "ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v;\n")
+    write = pgbench(base_url, insert, CONNS)
+    # The same with prepared statements (no planning per transaction, as
+    # fdyno's own statements): the higher, stricter ceiling.
+    write_prepared = pgbench(base_url, insert, CONNS, "prepared")
     read = pgbench(base_url, "\\set k random(0, 999)\nSELECT v FROM bench_ceiling WHERE k = 'k' || :k;\n", CONNS)
-    return write, read
+    return write, write_prepared, read
 
 
 class Server:
@@ -158,11 +163,12 @@ def main():
                               text=True, check=True).stdout.strip()
     log_dir = tempfile.mkdtemp(prefix="fdyno-bench-logs-")
     try:
-        (wtps, wlat), (rtps, rlat) = ceiling(base)
+        (wtps, wlat), (ptps, plat), (rtps, rlat) = ceiling(base)
         print("commit %s, %s, DURATION=%ds CONNS=%d FDYNO_ARGS=%r" % (
             subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                            text=True).stdout.strip(), os.uname().nodename, DURATION, CONNS, " ".join(FDYNO_ARGS)))
         print("pgbench INSERT ... ON CONFLICT (1 KB), %d clients: %.0f tps, mean latency %.2f ms" % (CONNS, wtps, wlat))
+        print("pgbench the same, -M prepared: %.0f tps, mean latency %.2f ms" % (ptps, plat))
         print("pgbench SELECT by key, %d clients: %.0f tps, mean latency %.2f ms" % (CONNS, rtps, rlat))
         rows = {}
         for n in SERVERS:
@@ -188,6 +194,11 @@ def main():
                 rps, p99, e = rows[(w, n)]
                 cells.append("%.0f/s, p99 %.1f ms%s" % (rps, p99, ", %d errors" % e if e else ""))
             print("| %s | %s |" % (w, " | ".join(cells)))
+        for n in SERVERS:
+            if ("putitem", n) in rows:
+                rps = rows[("putitem", n)][0]
+                print("PutItem, %d server(s): %.0f%% of the pgbench ceiling, %.0f%% of the -M prepared one" %
+                      (n, 100 * rps / wtps, 100 * rps / ptps))
     finally:
         if pg_dir:
             subprocess.run([str(ROOT / "scripts" / "pg-cluster.sh"), "stop", pg_dir], capture_output=True)

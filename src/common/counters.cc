@@ -14,6 +14,8 @@ constexpr std::array<CounterInfo, kCounterCount> kInfo = {{
     {"fdyno_store_read_round_trips_total", "Read statements sent to a remote store (PostgreSQL) by requests"},
     {"fdyno_store_commit_round_trips_total",
      "Commit statements sent to a remote store (PostgreSQL), one per commit group"},
+    {"fdyno_store_set_based_commit_groups_total",
+     "Commit groups of independent requests committed set-based on a remote store (PostgreSQL)"},
 }};
 
 }  // namespace

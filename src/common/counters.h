@@ -28,6 +28,9 @@ enum class Counter : uint8_t {
   // store's background work (heartbeats, collection).
   kStoreReadRoundTrips,
   kStoreCommitRoundTrips,
+  // Of those commit groups, the ones committed set-based because their
+  // requests were independent (docs/kv.md, "PostgreSQL store").
+  kStoreSetBasedCommitGroups,
   kCount  // not a counter: the number of counters
 };
 

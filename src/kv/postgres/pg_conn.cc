@@ -194,6 +194,13 @@ Result<std::unique_ptr<PgConn>> PgConn::open(const PgSettings& settings) {
   // NOTICEs ("relation already exists, skipping") are not for our stderr.
   setup += "; SET client_min_messages = warning";
   FDYNO_RETURN_IF_ERROR(conn->execScript(setup));
+  // fdyno's statements have one good plan whatever their parameters (index
+  // lookups by key): planning them again for each execution, as PostgreSQL
+  // does by default when a custom plan looks cheaper, cost about a quarter
+  // of the database's CPU per write (measured, docs/performance.md).
+  // PostgreSQL 12 and later know this setting; a database that does not
+  // plans as it likes, so a failure here is not an error.
+  (void)conn->execScript("SET plan_cache_mode = force_generic_plan");
   return conn;
 }
 

@@ -101,6 +101,7 @@ struct PgSettings {
   bool synchronous_commit = true;  // DurabilityMode::kSync
   int statement_timeout_ms = 10000;
   size_t pool_size = 16;
+  bool set_based_commit = true;  // PostgresOptions::set_based_commit
 };
 
 class PgConn {

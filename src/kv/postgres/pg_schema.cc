@@ -195,6 +195,75 @@ BEGIN
   RETURN out;
 END $$;
 
+-- fdyno_commit for a group whose requests are independent (checked by the
+-- caller, PgStore::processGroup): no request reads a key that an earlier
+-- request of the group writes (sets, clears, adds, or versionstamped keys
+-- under the same prefix), no request clears a range, and no key is both
+-- added to and set or cleared in the group. Then the verdicts do not
+-- depend on each other and every step is one statement for the whole
+-- group, instead of four per request; the answer is the same as
+-- fdyno_commit's. Point writes and versionstamped writes name their
+-- request (1-based) in pw_req and vs_req; vs_ord is the write's position
+-- within its request.
+CREATE OR REPLACE FUNCTION fdyno_commit_set(
+    rvs bigint[], rr_off int[], rr_begin bytea[], rr_end bytea[],
+    pw_req int[], pw_key bytea[], pw_kind smallint[], pw_value bytea[], pw_delta bigint[],
+    vs_req int[], vs_ord int[], vs_prefix bytea[], vs_suffix bytea[], vs_value bytea[])
+RETURNS bigint[] LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  v bigint;
+  n int := coalesce(array_length(rvs, 1), 0);
+  out bigint[];
+  i int;
+BEGIN
+  -- The commit lock, as in fdyno_commit.
+  SELECT version INTO v FROM fdyno_meta WHERE id = 1 FOR UPDATE;
+  -- Every verdict in one statement (one snapshot with the history horizon).
+  SELECT array_agg(CASE
+           WHEN rr_off[q.i + 1] = rr_off[q.i] THEN 1
+           WHEN g.gc_version > rvs[q.i] THEN -1
+           WHEN EXISTS (
+             SELECT 1
+             FROM unnest(rr_begin[rr_off[q.i]:rr_off[q.i + 1] - 1], rr_end[rr_off[q.i]:rr_off[q.i + 1] - 1]) AS r(b, e)
+             WHERE EXISTS (SELECT 1 FROM fdyno_kv k WHERE k.key >= r.b AND k.key < r.e AND k.version > rvs[q.i]))
+             THEN 0
+           ELSE 1
+         END ORDER BY q.i)
+    INTO out
+  FROM fdyno_gc g, generate_series(1, n) AS q(i)
+  WHERE g.id = 1;
+  -- Versions in request order for the requests that commit.
+  FOR i IN 1..n LOOP
+    IF out[i] = 1 THEN
+      v := v + 1;
+      out[i] := v;
+    END IF;
+  END LOOP;
+  IF cardinality(pw_req) > 0 THEN
+    INSERT INTO fdyno_kv (key, version, value)
+    SELECT p.key, out[p.req], CASE WHEN p.kind = 0 THEN p.value END
+    FROM unnest(pw_req, pw_key, pw_kind, pw_value) AS p(req, key, kind, value)
+    WHERE p.kind <> 2 AND out[p.req] > 0;
+    -- The merged adds, one row per key at the group's last version (no
+    -- request of the group sets or clears these keys).
+    INSERT INTO fdyno_kv (key, version, value)
+    SELECT a.key, v, fdyno_add((SELECT k.value FROM fdyno_kv k WHERE k.key = a.key
+                                ORDER BY k.version DESC LIMIT 1), fdyno_wrap(sum(a.delta)))
+    FROM unnest(pw_req, pw_key, pw_kind, pw_delta) AS a(req, key, kind, delta)
+    WHERE a.kind = 2 AND out[a.req] > 0
+    GROUP BY a.key;
+  END IF;
+  IF cardinality(vs_req) > 0 THEN
+    -- prefix + 8-byte big-endian version + 2-byte big-endian order + suffix.
+    INSERT INTO fdyno_kv (key, version, value)
+    SELECT s.prefix || int8send(out[s.req]) || substring(int4send(s.ord) FROM 3 FOR 2) || s.suffix, out[s.req], s.value
+    FROM unnest(vs_req, vs_ord, vs_prefix, vs_suffix, vs_value) AS s(req, ord, prefix, suffix, value)
+    WHERE out[s.req] > 0;
+  END IF;
+  UPDATE fdyno_meta SET version = v WHERE id = 1;
+  RETURN out;
+END $$;
+
 -- Drops history no reader can need: below the oldest read version of every
 -- live server (heartbeat within dead_after seconds) and the latest version.
 -- Only rows written since the last collection are looked at (by version).
@@ -263,6 +332,10 @@ constexpr PreparedStatement kStatements[] = {
      "$7::bytea[], $8::int[], $9::bytea[], $10::smallint[], $11::bytea[], $12::bigint[], $13::int[], "
      "$14::bytea[], $15::bytea[], $16::bytea[])",
      16},
+    {kStmtCommitSet,
+     "SELECT fdyno_commit_set($1::bigint[], $2::int[], $3::bytea[], $4::bytea[], $5::int[], $6::bytea[], "
+     "$7::smallint[], $8::bytea[], $9::bigint[], $10::int[], $11::int[], $12::bytea[], $13::bytea[], $14::bytea[])",
+     14},
     {kStmtHeartbeat,
      "INSERT INTO fdyno_servers (id, oldest_read_version, heartbeat) VALUES ($1::text, "
      "CASE WHEN $2::bigint < 0 THEN (SELECT version FROM fdyno_meta WHERE id = 1) ELSE $2::bigint END, now()) "

@@ -52,6 +52,8 @@ inline constexpr const char* kStmtVersion = "fdyno_version";        // () -> ver
 inline constexpr const char* kStmtScanFwd = "fdyno_scan_fwd";       // (begin, end, rv, limit)
 inline constexpr const char* kStmtScanRev = "fdyno_scan_rev";       // (begin, end, rv, limit)
 inline constexpr const char* kStmtCommit = "fdyno_commit";          // the group commit function
+// The same for a group of independent requests (fdyno_commit_set's comment).
+inline constexpr const char* kStmtCommitSet = "fdyno_commit_set";
 inline constexpr const char* kStmtHeartbeat = "fdyno_heartbeat";    // (server id, oldest rv or -1) -> reported
 inline constexpr const char* kStmtCollect = "fdyno_collect";        // (dead after seconds) -> new gc_version
 

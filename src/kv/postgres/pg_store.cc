@@ -8,6 +8,7 @@
 #include <chrono>
 #include <deque>
 #include <random>
+#include <set>
 
 #include "common/counters.h"
 #include "common/log.h"
@@ -293,10 +294,15 @@ Result<uint64_t> PgTransaction::commit() {
   return result;
 }
 
-// Collects one group's arrays for fdyno_commit.
+// Collects one group's arrays for fdyno_commit, and decides whether the
+// group's requests are independent (fdyno_commit_set's rule in
+// pg_schema.cc), which lets the database commit them set-based.
 struct GroupArrays {
   std::vector<int64_t> rvs;
   std::vector<int32_t> rr_off{1}, cr_off{1}, pw_off{1}, vs_off{1};
+  // The request (1-based) of each point and versionstamped write, and a
+  // versionstamped write's position within its request.
+  std::vector<int32_t> pw_req, vs_req, vs_ord;
   // keyAfter() of point reads; a deque, so views into it stay valid.
   std::deque<std::string> owned;
   std::vector<std::string_view> rr_begin, rr_end, cr_begin, cr_end, pw_key, pw_value, vs_prefix, vs_suffix,
@@ -305,37 +311,76 @@ struct GroupArrays {
   std::vector<int16_t> pw_kind;
   std::vector<int64_t> pw_delta;
 
+  bool independent = true;
+  // What earlier requests of the group write: keys set or cleared, keys
+  // added to, prefixes of versionstamped keys.
+  std::set<std::string_view> set_keys, add_keys;
+  std::vector<std::string_view> vs_prefixes;
+
+  // True if an earlier request writes a key in [b, e).
+  bool writtenIn(std::string_view b, std::string_view e) const {
+    auto hit = [&](const std::set<std::string_view>& keys) {
+      auto it = keys.lower_bound(b);
+      return it != keys.end() && *it < e;
+    };
+    if (hit(set_keys) || hit(add_keys)) return true;
+    // Keys with prefix p are [p, strinc(p)); that meets [b, e) iff p < e and
+    // b < strinc(p), that is b < p or b starts with p.
+    for (std::string_view p : vs_prefixes) {
+      if (p < e && (b < p || b.substr(0, p.size()) == p)) return true;
+    }
+    return false;
+  }
+
   void add(const PgCommitRequest& r) {
     rvs.push_back(static_cast<int64_t>(r.read_version));
+    const auto req = static_cast<int32_t>(rvs.size());
     if (r.reads != nullptr) {
       // A point read is the range [key, keyAfter(key)).
       for (const std::string& k : r.reads->keys) {
         rr_begin.push_back(k);
         rr_end.push_back(owned.emplace_back(keyAfter(k)));
+        if (independent && req > 1 && writtenIn(rr_begin.back(), rr_end.back())) independent = false;
       }
       for (const auto& [b, e] : r.reads->ranges) {
         rr_begin.push_back(b);
         rr_end.push_back(e);
+        if (independent && req > 1 && writtenIn(b, e)) independent = false;
       }
     }
     rr_off.push_back(static_cast<int32_t>(rr_begin.size() + 1));
     for (const auto& [b, e] : r.writes->clearedRanges().ranges()) {
       cr_begin.push_back(b);
       cr_end.push_back(e);
+      independent = false;
     }
     cr_off.push_back(static_cast<int32_t>(cr_begin.size() + 1));
     for (const auto& [k, w] : r.writes->points()) {
       pw_key.push_back(k);
+      pw_req.push_back(req);
       pw_kind.push_back(w.kind == PointWrite::Kind::kSet ? 0 : w.kind == PointWrite::Kind::kClear ? 1 : 2);
       pw_value.push_back(w.value);
       pw_value_null.push_back(w.kind != PointWrite::Kind::kSet);
       pw_delta.push_back(w.delta);
+      if (!independent) continue;
+      // An add and a set of one key in one group would need their order.
+      if (w.kind == PointWrite::Kind::kAdd) {
+        if (set_keys.count(pw_key.back()) != 0) independent = false;
+        add_keys.insert(pw_key.back());
+      } else {
+        if (add_keys.count(pw_key.back()) != 0) independent = false;
+        set_keys.insert(pw_key.back());
+      }
     }
     pw_off.push_back(static_cast<int32_t>(pw_key.size() + 1));
+    int32_t ord = 0;
     for (const VersionstampedSet& vs : r.writes->versionstamped()) {
       vs_prefix.push_back(vs.prefix);
       vs_suffix.push_back(vs.suffix);
       vs_value.push_back(vs.value);
+      vs_req.push_back(req);
+      vs_ord.push_back(ord++);
+      if (independent) vs_prefixes.push_back(vs.prefix);
     }
     vs_off.push_back(static_cast<int32_t>(vs_prefix.size() + 1));
   }
@@ -471,22 +516,41 @@ void PgStore::processGroup(const std::vector<PgCommitRequest*>& group) {
   GroupArrays a;
   for (const PgCommitRequest* r : group) a.add(*r);
   PgParams p;
-  p.addInt8Array(a.rvs);
-  p.addInt4Array(a.rr_off);
-  p.addByteaArray(a.rr_begin);
-  p.addByteaArray(a.rr_end);
-  p.addInt4Array(a.cr_off);
-  p.addByteaArray(a.cr_begin);
-  p.addByteaArray(a.cr_end);
-  p.addInt4Array(a.pw_off);
-  p.addByteaArray(a.pw_key);
-  p.addInt2Array(a.pw_kind);
-  p.addByteaArray(a.pw_value, &a.pw_value_null);
-  p.addInt8Array(a.pw_delta);
-  p.addInt4Array(a.vs_off);
-  p.addByteaArray(a.vs_prefix);
-  p.addByteaArray(a.vs_suffix);
-  p.addByteaArray(a.vs_value);
+  const char* statement = kStmtCommit;
+  if (a.independent && pool_.settings().set_based_commit) {
+    statement = kStmtCommitSet;
+    p.addInt8Array(a.rvs);
+    p.addInt4Array(a.rr_off);
+    p.addByteaArray(a.rr_begin);
+    p.addByteaArray(a.rr_end);
+    p.addInt4Array(a.pw_req);
+    p.addByteaArray(a.pw_key);
+    p.addInt2Array(a.pw_kind);
+    p.addByteaArray(a.pw_value, &a.pw_value_null);
+    p.addInt8Array(a.pw_delta);
+    p.addInt4Array(a.vs_req);
+    p.addInt4Array(a.vs_ord);
+    p.addByteaArray(a.vs_prefix);
+    p.addByteaArray(a.vs_suffix);
+    p.addByteaArray(a.vs_value);
+  } else {
+    p.addInt8Array(a.rvs);
+    p.addInt4Array(a.rr_off);
+    p.addByteaArray(a.rr_begin);
+    p.addByteaArray(a.rr_end);
+    p.addInt4Array(a.cr_off);
+    p.addByteaArray(a.cr_begin);
+    p.addByteaArray(a.cr_end);
+    p.addInt4Array(a.pw_off);
+    p.addByteaArray(a.pw_key);
+    p.addInt2Array(a.pw_kind);
+    p.addByteaArray(a.pw_value, &a.pw_value_null);
+    p.addInt8Array(a.pw_delta);
+    p.addInt4Array(a.vs_off);
+    p.addByteaArray(a.vs_prefix);
+    p.addByteaArray(a.vs_suffix);
+    p.addByteaArray(a.vs_value);
+  }
 
   Status failed;
   std::vector<int64_t> verdicts;
@@ -495,7 +559,8 @@ void PgStore::processGroup(const std::vector<PgCommitRequest*>& group) {
     failed = lease.status();
   } else {
     counters::add(counters::Counter::kStoreCommitRoundTrips);
-    Result<PgResult> r = (*lease)->execPrepared(kStmtCommit, p);
+    if (statement == kStmtCommitSet) counters::add(counters::Counter::kStoreSetBasedCommitGroups);
+    Result<PgResult> r = (*lease)->execPrepared(statement, p);
     if (!r.ok()) {
       failed = r.status();
     } else if (r->rows() != 1) {
@@ -530,6 +595,7 @@ Result<std::unique_ptr<Store>> openPostgresStore(const std::string& url, const S
   s.synchronous_commit = opts.durability == DurabilityMode::kSync;
   s.statement_timeout_ms = pg_opts.statement_timeout_ms;
   s.pool_size = std::max<size_t>(pg_opts.pool_size, 2);
+  s.set_based_commit = pg_opts.set_based_commit;
   // A server id unique across restarts and hosts: host name, pid, random.
   char host[256] = {0};
   ::gethostname(host, sizeof(host) - 1);

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/counters.h"
 #include "kv/key_encoding.h"
 #include "store_fixture.h"
 
@@ -198,6 +199,84 @@ TEST_F(PgClusterTest, VersionstampedLogNeverGrowsBehindAReader) {
     EXPECT_EQ(i, next[w]) << "writer " << w;
     next[w] = i + 1;
   }
+}
+
+// The shape of fdyno's item writes: each transaction reads its own item's
+// key, sets it and adds to the table's counters, so commit groups are
+// independent and go set-based; some transactions also read-modify-write one
+// shared key, which makes their groups dependent (the per-request path).
+// Either way every write lands once and the shared total is exact.
+TEST_F(PgClusterTest, IndependentGroupsGoSetBasedAndDependentOnesStaySerializable) {
+  constexpr int kThreads = 8;
+  constexpr int kWrites = 40;
+  const uint64_t set_before = counters::value(counters::Counter::kStoreSetBasedCommitGroups);
+  const uint64_t groups_before = counters::value(counters::Counter::kStoreCommitRoundTrips);
+  std::atomic<int> failures{0}, shared_increments{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      Store& s = *stores_[t % 3];
+      for (int i = 0; i < kWrites; ++i) {
+        const bool touch_shared = i % 5 == 0;
+        std::string key = "item/" + std::to_string(t) + "/" + std::to_string(i);
+        Status st = runTransaction(s, [&](Transaction& txn) -> Status {
+          FDYNO_ASSIGN_OR_RETURN(std::optional<std::string> old, txn.get(key));
+          if (old) return Status::Internal("item written twice");
+          txn.set(key, "v");
+          txn.atomicAdd("count", 1);
+          txn.atomicAdd("bytes", 7);
+          if (touch_shared) {
+            FDYNO_ASSIGN_OR_RETURN(std::optional<std::string> v, txn.get("shared"));
+            txn.set("shared", std::to_string((v ? std::stoi(*v) : 0) + 1));
+          }
+          return Status::OK();
+        }, 1000);
+        if (!st.ok()) failures.fetch_add(1);
+        if (touch_shared) shared_increments.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(decodeCounter(*read(a(), "count")), kThreads * kWrites);
+  EXPECT_EQ(decodeCounter(*read(b(), "bytes")), 7 * kThreads * kWrites);
+  EXPECT_EQ(read(c(), "shared"), std::to_string(shared_increments.load()));
+  auto txn = a().begin();
+  auto items = txn->getRange("item/", "item0");
+  ASSERT_TRUE(items.ok());
+  EXPECT_EQ(items->pairs.size(), size_t{kThreads} * kWrites);
+  const uint64_t set_groups = counters::value(counters::Counter::kStoreSetBasedCommitGroups) - set_before;
+  const uint64_t groups = counters::value(counters::Counter::kStoreCommitRoundTrips) - groups_before;
+  EXPECT_GT(set_groups, 0u);
+  EXPECT_LE(set_groups, groups);
+}
+
+// A conflict inside a set-based group: a transaction that read a key which
+// another store committed after its read version fails, and its writes
+// (including its adds) are not applied, while the independent transaction
+// committed in the same call succeeds.
+TEST_F(PgClusterTest, ASetBasedGroupRefusesAConflictingRequestAndKeepsTheOthers) {
+  put(a(), "x", "0");
+  auto stale = b().begin();
+  ASSERT_TRUE(stale->get("x").ok());
+  put(c(), "x", "1");  // after stale's read version
+  stale->set("x", "stale");
+  stale->atomicAdd("n", 5);
+  auto fresh = b().begin();
+  ASSERT_TRUE(fresh->get("y").ok());
+  fresh->set("y", "fresh");
+  fresh->atomicAdd("n", 1);
+  Result<uint64_t> r1 = Status::Internal("unset"), r2 = Status::Internal("unset");
+  std::thread t1([&] { r1 = stale->commit(); });
+  std::thread t2([&] { r2 = fresh->commit(); });
+  t1.join();
+  t2.join();
+  ASSERT_FALSE(r1.ok());
+  EXPECT_EQ(r1.status().code(), StatusCode::kConflict);
+  ASSERT_TRUE(r2.ok()) << r2.status().toString();
+  EXPECT_EQ(read(a(), "x"), "1");
+  EXPECT_EQ(read(a(), "y"), "fresh");
+  EXPECT_EQ(decodeCounter(*read(a(), "n")), 1);
 }
 
 // History a live transaction still reads survives collection (the stores

@@ -15,19 +15,23 @@
 
 namespace fdyno::kv::testing {
 
-enum class BackendKind { kMemory, kRocksDb, kPostgres };
+// kPostgresPerRequest: the PostgreSQL store with its set-based group commit
+// switched off, so both commit functions are held to the whole contract.
+enum class BackendKind { kMemory, kRocksDb, kPostgres, kPostgresPerRequest };
 
 inline std::string backendName(const ::testing::TestParamInfo<BackendKind>& info) {
   switch (info.param) {
     case BackendKind::kMemory: return "Memory";
     case BackendKind::kRocksDb: return "RocksDb";
     case BackendKind::kPostgres: return "Postgres";
+    case BackendKind::kPostgresPerRequest: return "PostgresPerRequest";
   }
   return "?";
 }
 
 // Every backend, for the suites that test kv.h's contract.
-#define FDYNO_ALL_BACKENDS ::testing::Values(BackendKind::kMemory, BackendKind::kRocksDb, BackendKind::kPostgres)
+#define FDYNO_ALL_BACKENDS ::testing::Values(BackendKind::kMemory, BackendKind::kRocksDb, BackendKind::kPostgres, \
+                                            BackendKind::kPostgresPerRequest)
 
 // A fresh, unique directory under the system temp dir, removed on destruction.
 class TempDir {
@@ -66,13 +70,16 @@ class StoreTest : public ::testing::TestWithParam<BackendKind> {
     switch (GetParam()) {
       case BackendKind::kMemory: r = openMemoryStore(opts); break;
       case BackendKind::kRocksDb: r = openRocksDbStore(dir_.path() + "/db", opts); break;
-      case BackendKind::kPostgres: {
+      case BackendKind::kPostgres:
+      case BackendKind::kPostgresPerRequest: {
         if (pg_url_.empty()) {
           std::string error;
           pg_url_ = freshPostgresUrl(&error);
           ASSERT_FALSE(pg_url_.empty()) << error;
         }
-        r = openPostgresStore(pg_url_, opts);
+        PostgresOptions pg;
+        pg.set_based_commit = GetParam() == BackendKind::kPostgres;
+        r = openPostgresStore(pg_url_, opts, pg);
         break;
       }
     }
