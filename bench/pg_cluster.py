@@ -8,7 +8,9 @@ own ceiling, measured in one run.
 Environment: DURATION (wrk seconds, default 10), CONNS (client connections in
 all, default 32, split evenly over the servers), SERVERS (default "1 2 3"),
 WORKLOADS (default "getitem putitem updateitem query transactwrite"),
-FDYNO_ARGS (extra `fdyno serve` flags), FDYNO_BIN (default build/fdyno).
+FDYNO_ARGS (extra `fdyno serve` flags), FDYNO_BIN (default build/fdyno),
+ROCKSDB (default 1: also run the workloads against one server on the
+embedded RocksDB store, in the same run, for the GetItem comparison).
 
 The ceiling is pgbench with CONNS clients running a custom script of one
 single-row INSERT ... ON CONFLICT per transaction (1 KB value, the same
@@ -39,6 +41,7 @@ CONNS = int(os.environ.get("CONNS", "32"))
 SERVERS = [int(x) for x in os.environ.get("SERVERS", "1 2 3").split()]
 WORKLOADS = os.environ.get("WORKLOADS", "getitem putitem updateitem query transactwrite").split()
 FDYNO_ARGS = os.environ.get("FDYNO_ARGS", "").split()
+ROCKSDB = os.environ.get("ROCKSDB", "1") == "1"
 
 
 def free_port():
@@ -92,11 +95,12 @@ def ceiling(base_url):
 
 
 class Server:
-    def __init__(self, store_url, log_dir):
+    def __init__(self, store_url, log_dir, store_args=None):
         self.port = free_port()
         self.log = open(os.path.join(log_dir, "fdyno-%d.log" % self.port), "w")
-        self.proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:%d" % self.port, "--store", store_url,
-                                      "--log-level", "warn"] + FDYNO_ARGS, stdout=self.log, stderr=self.log)
+        store_args = store_args or ["--store", store_url]
+        self.proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:%d" % self.port] + store_args +
+                                     ["--log-level", "warn"] + FDYNO_ARGS, stdout=self.log, stderr=self.log)
         self.url = "http://127.0.0.1:%d" % self.port
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -185,15 +189,35 @@ def main():
             for s in servers:
                 s.stop()
             subprocess.run(["psql", "-q", base, "-c", "DROP SCHEMA %s CASCADE" % schema], capture_output=True)
+        columns = list(SERVERS)
+        if ROCKSDB:
+            data_dir = tempfile.mkdtemp(prefix="fdyno-bench-rocksdb-", dir="/tmp")
+            try:
+                server = Server(None, log_dir, ["--data-dir", data_dir])
+                load(server.url)
+                for w in WORKLOADS:
+                    rows[(w, "rocksdb")] = run_workload([server], w)
+                    print("  RocksDB store  %-14s %9.0f req/s  p99 %8.2f ms  errors %d" % ((w,) + rows[(w, "rocksdb")]),
+                          flush=True)
+                server.stop()
+            finally:
+                shutil.rmtree(data_dir, ignore_errors=True)
+            columns.append("rocksdb")
         print()
-        print("| workload | " + " | ".join("%d server%s" % (n, "s" if n > 1 else "") for n in SERVERS) + " |")
-        print("|---|" + "---|" * len(SERVERS))
+        print("| workload | " + " | ".join("RocksDB store, 1 server" if n == "rocksdb" else
+                                           "%d server%s" % (n, "s" if n > 1 else "") for n in columns) + " |")
+        print("|---|" + "---|" * len(columns))
         for w in WORKLOADS:
             cells = []
-            for n in SERVERS:
+            for n in columns:
                 rps, p99, e = rows[(w, n)]
                 cells.append("%.0f/s, p99 %.1f ms%s" % (rps, p99, ", %d errors" % e if e else ""))
             print("| %s | %s |" % (w, " | ".join(cells)))
+        if ("getitem", "rocksdb") in rows:
+            for n in SERVERS:
+                if ("getitem", n) in rows:
+                    print("GetItem, %d server(s): %.0f%% of the RocksDB store's" %
+                          (n, 100 * rows[("getitem", n)][0] / rows[("getitem", "rocksdb")][0]))
         for n in SERVERS:
             if ("putitem", n) in rows:
                 rps = rows[("putitem", n)][0]

@@ -292,9 +292,15 @@ Result<PgLease> PgPool::acquire() {
   if (open_ >= settings_.pool_size) {
     const auto deadline = Clock::now() + std::chrono::milliseconds(settings_.statement_timeout_ms);
     Waiter me;
+    me.parker = Parker::current();
     waiters_.push_back(&me);
-    while (!me.conn && !me.may_open) {
-      if (me.cv.wait_until(lock, deadline) == std::cv_status::timeout && !me.conn && !me.may_open) {
+    lock.unlock();
+    for (;;) {
+      const uint32_t token = me.parker->prepare();
+      if (me.ready.load(std::memory_order_acquire)) break;
+      if (!me.parker->parkUntil(token, deadline) && !me.ready.load(std::memory_order_acquire)) {
+        lock.lock();
+        if (me.ready.load(std::memory_order_relaxed)) break;  // handed over just now
         waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
         return Status::IOError("postgres: no free connection within the statement timeout (pool of " +
                                std::to_string(settings_.pool_size) + ")");
@@ -303,6 +309,7 @@ Result<PgLease> PgPool::acquire() {
     if (me.conn) return PgLease(this, std::move(me.conn));
     // A connection was dropped: this waiter opens its replacement (the slot
     // in open_ was passed on to it).
+    if (!lock.owns_lock()) lock.lock();
     --open_;
   }
   // Open a new connection, unless a recent attempt failed (fail fast).
@@ -345,7 +352,9 @@ bool PgPool::handOff(std::unique_ptr<PgConn>& conn) {
   } else {
     w->may_open = true;
   }
-  w->cv.notify_one();
+  Parker* p = w->parker;  // w may be gone once ready is set
+  w->ready.store(true, std::memory_order_release);
+  p->unpark();
   return true;
 }
 

@@ -27,8 +27,8 @@
 //   Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -37,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/parker.h"
 #include "common/status.h"
 
 struct pg_conn;
@@ -162,10 +163,14 @@ class PgPool {
 
   // A thread waiting in acquire(): release() hands it a connection, or wakes
   // it to open one in place of a dropped connection.
+  // It sleeps on its thread's Parker and, once `ready`, takes `conn`
+  // without touching mu_ (a woken waiter that ran into the mutex still held
+  // by release() slept twice).
   struct Waiter {
-    std::condition_variable cv;
+    Parker* parker = nullptr;
     std::unique_ptr<PgConn> conn;
     bool may_open = false;
+    std::atomic<bool> ready{false};  // set last by handOff()
   };
   // Gives `conn` (or, when null, the right to open one) to the oldest
   // waiter; false if nobody waits. Caller holds mu_.

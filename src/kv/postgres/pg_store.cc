@@ -490,23 +490,54 @@ void PgStore::background() {
 }
 
 Result<uint64_t> PgStore::commit(PgCommitRequest& request) {
-  std::unique_lock<std::mutex> lock(commit_mu_);
-  queue_.push_back(&request);
-  while (true) {
-    if (request.done) break;
-    if (!leader_active_) {
-      leader_active_ = true;
-      std::vector<PgCommitRequest*> group;
-      group.swap(queue_);
-      lock.unlock();
-      processGroup(group);
-      lock.lock();
-      for (PgCommitRequest* r : group) r->done = true;
-      leader_active_ = false;
-      commit_cv_.notify_all();
-      continue;
+  request.parker = Parker::current();
+  bool lead;
+  {
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    queue_.push_back(&request);
+    lead = !leader_active_;
+    leader_active_ = true;
+  }
+  if (!lead) {
+    for (;;) {
+      const uint32_t token = request.parker->prepare();
+      const int s = request.state.load(std::memory_order_acquire);
+      if (s == PgCommitRequest::kDone) break;
+      if (s == PgCommitRequest::kLead) {
+        lead = true;
+        break;
+      }
+      request.parker->park(token);
     }
-    commit_cv_.wait(lock);
+  }
+  if (lead) {
+    // The group is everything queued by now, this request included: the
+    // longer the previous group took, the more this one carries.
+    std::vector<PgCommitRequest*> group;
+    PgCommitRequest* next = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(commit_mu_);
+      group.swap(queue_);
+    }
+    processGroup(group);
+    {
+      std::lock_guard<std::mutex> lock(commit_mu_);
+      if (queue_.empty()) {
+        leader_active_ = false;
+      } else {
+        next = queue_.front();
+      }
+    }
+    // The next group's round trip first, then the wake-ups, which overlap it.
+    auto wake = [](PgCommitRequest* r, int state) {
+      Parker* p = r->parker;
+      r->state.store(state, std::memory_order_release);
+      p->unpark();
+    };
+    if (next != nullptr) wake(next, PgCommitRequest::kLead);
+    for (PgCommitRequest* r : group) {
+      if (r != &request) wake(r, PgCommitRequest::kDone);
+    }
   }
   if (!request.status.ok()) return request.status;
   return request.version;

@@ -14,7 +14,10 @@
 //   sends every queued commit in ONE call of fdyno_commit (pg_schema.cc),
 //   which takes the cluster-wide commit lock, validates each request
 //   against the rows written after its read version, assigns versions in
-//   order and writes. One round trip per group.
+//   order and writes. One round trip per group. When it is done the leader
+//   hands leadership to the oldest queued request, then wakes only its own
+//   group's requests, each through its thread's Parker (common/parker.h):
+//   no waiter wakes for nothing or runs into a held mutex.
 // - A background thread reports this process's oldest read version
 //   (fdyno_servers, every second) and collects history no live server
 //   needs (fdyno_collect). A server silent for kDeadAfterSeconds no longer
@@ -26,6 +29,7 @@
 // - Thread safety: as kv.h. The store must outlive its transactions.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <set>
@@ -35,6 +39,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/parker.h"
 #include "kv/conflict_tracker.h"
 #include "kv/kv.h"
 #include "kv/postgres/pg_conn.h"
@@ -49,10 +54,15 @@ struct PgCommitRequest {
   uint64_t read_version = 0;
   const ReadConflicts* reads = nullptr;  // null: nothing to validate
   const WriteBuffer* writes = nullptr;
-  // Filled by the leader.
+  // Filled by the leader before it sets state to kDone.
   Status status;
   uint64_t version = 0;
-  bool done = false;
+  // kWaiting until the leader finishes this request's group (kDone) or
+  // hands leadership to it (kLead). The leader reads `parker` before it
+  // stores state: after the store the request may be gone.
+  enum State : int { kWaiting, kDone, kLead };
+  std::atomic<int> state{kWaiting};
+  Parker* parker = nullptr;
 };
 
 class PgStore final : public Store {
@@ -89,9 +99,8 @@ class PgStore final : public Store {
   std::string describe_;
 
   std::mutex commit_mu_;
-  std::condition_variable commit_cv_;
-  std::vector<PgCommitRequest*> queue_;
-  bool leader_active_ = false;
+  std::vector<PgCommitRequest*> queue_;  // guarded by commit_mu_
+  bool leader_active_ = false;           // guarded by commit_mu_
 
   std::mutex readers_mu_;
   std::multiset<uint64_t> readers_;

@@ -13,6 +13,8 @@
 
 #include "common/counters.h"
 #include "kv/key_encoding.h"
+#include "kv/postgres/pg_conn.h"
+#include "kv/postgres/pg_schema.h"
 #include "store_fixture.h"
 
 namespace fdyno::kv::testing {
@@ -302,6 +304,52 @@ TEST_F(PgClusterTest, DataOutlivesTheStoreThatWroteIt) {
   auto r = openPostgresStore(url_);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(read(**r, "durable"), "yes");
+}
+
+// The pool hands a released connection straight to the oldest waiter, and a
+// waiter that gets none within the statement timeout fails with kIOError.
+TEST_F(PgClusterTest, PoolWaitersGetReleasedConnectionsInOrderOrTimeOut) {
+  pg::PgSettings settings;
+  settings.url = url_;  // the schema exists: SetUp opened stores on it
+  settings.pool_size = 2;
+  settings.statement_timeout_ms = 300;
+  pg::PgPool pool(settings);
+  auto l1 = pool.acquire();
+  auto l2 = pool.acquire();
+  ASSERT_TRUE(l1.ok() && l2.ok());
+
+  auto start = std::chrono::steady_clock::now();
+  auto none = pool.acquire();
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), StatusCode::kIOError);
+  EXPECT_NE(none.status().message().find("no free connection"), std::string::npos) << none.status().message();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+
+  // Two waiters, queued in a known order; each released connection goes to
+  // the oldest, and both can run a statement on it.
+  settings.statement_timeout_ms = 20000;
+  pg::PgPool pool2(settings);
+  auto m1 = pool2.acquire();
+  auto m2 = pool2.acquire();
+  ASSERT_TRUE(m1.ok() && m2.ok());
+  std::vector<int> order;
+  std::mutex mu;
+  auto waiter = [&](int id) {
+    auto l = pool2.acquire();
+    ASSERT_TRUE(l.ok()) << l.status().toString();
+    ASSERT_TRUE((*l)->execPrepared(pg::kStmtVersion, pg::PgParams()).ok());
+    std::lock_guard<std::mutex> lock(mu);
+    order.push_back(id);
+  };
+  std::thread w1(waiter, 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::thread w2(waiter, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  { pg::PgLease gone = std::move(*m1); }
+  w1.join();
+  { pg::PgLease gone = std::move(*m2); }
+  w2.join();
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
 }
 
 TEST(PgStoreOpen, AnUnreachableDatabaseIsAnIOErrorNotAHang) {
