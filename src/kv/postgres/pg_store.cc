@@ -99,6 +99,9 @@ class PgTransaction final : public BufferedTransaction {
   [[nodiscard]] Result<std::optional<std::string>> readPoint(std::string_view key);
   // Several point reads in one statement (the same way).
   [[nodiscard]] Status readPoints(std::span<const std::string_view> keys, std::vector<std::optional<std::string>>* out);
+  // The transaction's first point reads: through the store's read groups,
+  // adopting the version they return.
+  [[nodiscard]] Status firstReads(const std::string_view* keys, size_t count, std::optional<std::string>* out);
   // Runs one of the point-read statements; `params` lacks the read version,
   // which is added when the statement needs it. `rows`: the rows expected.
   [[nodiscard]] Result<PgResult> pointStatement(const char* latest, const char* at, PgParams& params, int rows);
@@ -248,7 +251,24 @@ Result<PgResult> PgTransaction::pointStatement(const char* latest, const char* a
   return r;
 }
 
+Status PgTransaction::firstReads(const std::string_view* keys, size_t count, std::optional<std::string>* out) {
+  store_.pendingReader(1);
+  PgReadRequest request;
+  request.keys = keys;
+  request.count = count;
+  request.out = out;
+  store_.readLatest(request);
+  if (request.status.ok()) adopt(request.version);
+  store_.pendingReader(-1);
+  return request.status;
+}
+
 Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key) {
+  if (!have_rv_) {
+    std::optional<std::string> value;
+    FDYNO_RETURN_IF_ERROR(firstReads(&key, 1, &value));
+    return value;
+  }
   PgParams p;
   p.addBytes(key);
   FDYNO_ASSIGN_OR_RETURN(PgResult r, pointStatement(kStmtGetLatest, kStmtGetAt, p, 1));
@@ -259,6 +279,10 @@ Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key
 Status PgTransaction::readPoints(std::span<const std::string_view> keys,
                                  std::vector<std::optional<std::string>>* out) {
   out->clear();
+  if (!have_rv_) {
+    out->resize(keys.size());
+    return firstReads(keys.data(), keys.size(), out->data());
+  }
   PgParams p;
   p.addByteaArray(std::vector<std::string_view>(keys.begin(), keys.end()));
   FDYNO_ASSIGN_OR_RETURN(PgResult r,
@@ -391,7 +415,10 @@ struct GroupArrays {
 // ---- PgStore ----
 
 PgStore::PgStore(PgSettings settings, std::string server_id)
-    : pool_(std::move(settings)), server_id_(std::move(server_id)) {}
+    : pool_(std::move(settings)),
+      server_id_(std::move(server_id)),
+      // The other half of the pool stays for commits and range reads.
+      max_read_leaders_(std::max<size_t>(1, pool_.settings().pool_size / 2)) {}
 
 PgStore::~PgStore() {
   {
@@ -489,6 +516,27 @@ void PgStore::background() {
   }
 }
 
+namespace {
+
+// A leader's last step: leadership to `next` (if any) first, so the next
+// group's round trip overlaps the wake-ups, then every other member of its
+// group. Each request's Parker is read before its state is stored: after
+// the store the request may be gone.
+template <typename Request>
+void wakeGroup(const std::vector<Request*>& group, const Request* leader, Request* next) {
+  auto wake = [](Request* r, int state) {
+    Parker* p = r->parker;
+    r->state.store(state, std::memory_order_release);
+    p->unpark();
+  };
+  if (next != nullptr) wake(next, Request::kLead);
+  for (Request* r : group) {
+    if (r != leader) wake(r, Request::kDone);
+  }
+}
+
+}  // namespace
+
 Result<uint64_t> PgStore::commit(PgCommitRequest& request) {
   request.parker = Parker::current();
   bool lead;
@@ -528,19 +576,98 @@ Result<uint64_t> PgStore::commit(PgCommitRequest& request) {
         next = queue_.front();
       }
     }
-    // The next group's round trip first, then the wake-ups, which overlap it.
-    auto wake = [](PgCommitRequest* r, int state) {
-      Parker* p = r->parker;
-      r->state.store(state, std::memory_order_release);
-      p->unpark();
-    };
-    if (next != nullptr) wake(next, PgCommitRequest::kLead);
-    for (PgCommitRequest* r : group) {
-      if (r != &request) wake(r, PgCommitRequest::kDone);
-    }
+    wakeGroup(group, &request, next);
   }
   if (!request.status.ok()) return request.status;
   return request.version;
+}
+
+void PgStore::readLatest(PgReadRequest& request) {
+  request.parker = Parker::current();
+  std::vector<PgReadRequest*> group;
+  bool lead;
+  {
+    std::lock_guard<std::mutex> lock(read_mu_);
+    read_queue_.push_back(&request);
+    lead = read_leaders_ < max_read_leaders_;
+    if (lead) {
+      ++read_leaders_;
+      group.swap(read_queue_);
+    }
+  }
+  if (!lead) {
+    for (;;) {
+      const uint32_t token = request.parker->prepare();
+      const int s = request.state.load(std::memory_order_acquire);
+      if (s == PgReadRequest::kDone) return;
+      if (s == PgReadRequest::kLead) break;
+      request.parker->park(token);
+    }
+    // Handed leadership (and taken off the queue): this request plus
+    // everything queued since.
+    std::lock_guard<std::mutex> lock(read_mu_);
+    group.swap(read_queue_);
+    group.push_back(&request);
+  }
+  processReadGroup(group);
+  PgReadRequest* next = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(read_mu_);
+    if (read_queue_.empty()) {
+      --read_leaders_;
+    } else {
+      next = read_queue_.front();
+      read_queue_.erase(read_queue_.begin());
+    }
+  }
+  wakeGroup(group, &request, next);
+}
+
+void PgStore::processReadGroup(const std::vector<PgReadRequest*>& group) {
+  size_t total = 0;
+  for (const PgReadRequest* r : group) total += r->count;
+  PgParams p;
+  const char* statement = kStmtGetLatest;
+  if (total == 1) {
+    p.addBytes(group[0]->keys[0]);
+  } else {
+    std::vector<std::string_view> keys;
+    keys.reserve(total);
+    for (const PgReadRequest* r : group) keys.insert(keys.end(), r->keys, r->keys + r->count);
+    p.addByteaArray(keys);
+    statement = kStmtGetManyLatest;
+  }
+  Status failed;
+  auto lease = pool_.acquire();
+  std::optional<PgResult> r;
+  if (!lease.ok()) {
+    failed = lease.status();
+  } else {
+    counters::add(counters::Counter::kStoreReadRoundTrips);
+    Result<PgResult> got = (*lease)->execPrepared(statement, p);
+    if (!got.ok()) {
+      failed = got.status();
+    } else if (got->rows() != static_cast<int>(total)) {
+      failed = Status::Corruption("postgres: fdyno_meta has no row");
+    } else {
+      r.emplace(std::move(got).value());
+    }
+  }
+  int row = 0;
+  for (PgReadRequest* req : group) {
+    if (!failed.ok()) {
+      req->status = failed;
+      continue;
+    }
+    req->version = static_cast<uint64_t>(r->int8(0, 0));
+    for (size_t i = 0; i < req->count; ++i, ++row) {
+      if (r->isNull(row, 1)) {
+        req->out[i].reset();
+      } else {
+        req->out[i].emplace(r->bytes(row, 1));
+      }
+    }
+  }
 }
 
 void PgStore::processGroup(const std::vector<PgCommitRequest*>& group) {

@@ -18,6 +18,12 @@
 //   hands leadership to the oldest queued request, then wakes only its own
 //   group's requests, each through its thread's Parker (common/parker.h):
 //   no waiter wakes for nothing or runs into a held mutex.
+// - First point reads (those that also take the read version, as every
+//   GetItem's and single-item write's) are grouped the same way: up to
+//   half the pool's connections each carry one statement for every first
+//   read queued meanwhile (all of them get the statement's version, which
+//   is at least as new as any commit acknowledged before they began). A
+//   read that finds no group in flight goes at once.
 // - A background thread reports this process's oldest read version
 //   (fdyno_servers, every second) and collects history no live server
 //   needs (fdyno_collect). A server silent for kDeadAfterSeconds no longer
@@ -35,6 +41,7 @@
 #include <set>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,6 +72,18 @@ struct PgCommitRequest {
   Parker* parker = nullptr;
 };
 
+// A transaction's first point read(s), which also take the read version.
+struct PgReadRequest {
+  const std::string_view* keys = nullptr;
+  size_t count = 0;
+  std::optional<std::string>* out = nullptr;  // `count` values, filled by the leader
+  Status status;
+  uint64_t version = 0;
+  enum State : int { kWaiting, kDone, kLead };
+  std::atomic<int> state{kWaiting};
+  Parker* parker = nullptr;
+};
+
 class PgStore final : public Store {
  public:
   // Use openPostgresStore().
@@ -82,6 +101,10 @@ class PgStore final : public Store {
   // Group commit (see the contract).
   [[nodiscard]] Result<uint64_t> commit(PgCommitRequest& request);
 
+  // First reads, grouped (see the contract): fills request.out and
+  // request.version, or request.status.
+  void readLatest(PgReadRequest& request);
+
   // Read versions in use by this process's transactions.
   void enterReader(uint64_t version);
   void leaveReader(uint64_t version);
@@ -91,6 +114,7 @@ class PgStore final : public Store {
 
  private:
   void processGroup(const std::vector<PgCommitRequest*>& group);
+  void processReadGroup(const std::vector<PgReadRequest*>& group);
   void background();
   Status heartbeat();
 
@@ -101,6 +125,11 @@ class PgStore final : public Store {
   std::mutex commit_mu_;
   std::vector<PgCommitRequest*> queue_;  // guarded by commit_mu_
   bool leader_active_ = false;           // guarded by commit_mu_
+
+  std::mutex read_mu_;
+  std::vector<PgReadRequest*> read_queue_;  // guarded by read_mu_
+  size_t read_leaders_ = 0;                 // guarded by read_mu_
+  size_t max_read_leaders_ = 1;
 
   std::mutex readers_mu_;
   std::multiset<uint64_t> readers_;

@@ -306,6 +306,38 @@ TEST_F(PgClusterTest, DataOutlivesTheStoreThatWroteIt) {
   EXPECT_EQ(read(**r, "durable"), "yes");
 }
 
+// First reads from many transactions at once share statements (read
+// groups): each still gets exactly its own keys' values, single and multi-key.
+TEST_F(PgClusterTest, GroupedFirstReadsEachGetTheirOwnKeys) {
+  for (int i = 0; i < 64; ++i) put(a(), "g" + std::to_string(i), "v" + std::to_string(i));
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < 200; ++n) {
+        int i = (t * 7 + n) % 64;
+        auto txn = b().begin();
+        if (n % 3 == 0) {
+          std::string k1 = "g" + std::to_string(i), k2 = "missing" + std::to_string(i),
+                      k3 = "g" + std::to_string((i + 1) % 64);
+          Transaction::PointRead keys[] = {{k1}, {k2}, {k3}};
+          std::vector<std::optional<std::string>> out;
+          Status st = txn->getMany(keys, &out);
+          if (!st.ok() || out.size() != 3 || out[0] != "v" + std::to_string(i) || out[1].has_value() ||
+              out[2] != "v" + std::to_string((i + 1) % 64)) {
+            ++wrong;
+          }
+        } else {
+          auto v = txn->get("g" + std::to_string(i));
+          if (!v.ok() || *v != "v" + std::to_string(i)) ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
 // The pool hands a released connection straight to the oldest waiter, and a
 // waiter that gets none within the statement timeout fails with kIOError.
 TEST_F(PgClusterTest, PoolWaitersGetReleasedConnectionsInOrderOrTimeOut) {
