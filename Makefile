@@ -23,7 +23,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:ch
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 .PHONY: all deps configure build run run-shared test unit integration bench clean \
-	san-build san-unit san-integration fuzz-smoke sanitize fuzz
+	san-build san-unit san-integration fuzz-smoke sanitize fuzz thread-safety
 
 all: build
 
@@ -54,7 +54,12 @@ unit: build
 integration: build
 	FDYNO_BIN=$(abspath $(BUILD))/fdyno scripts/with-postgres.sh $(PYTHON) -m pytest tests/integration -q -p no:cacheprovider --timeout 300
 
-test: unit integration sanitize
+# clang's thread-safety analysis over the files annotated with
+# common/mutex.h (seconds: syntax only).
+thread-safety: build
+	scripts/thread-safety.sh $(BUILD)
+
+test: thread-safety unit integration sanitize
 
 $(SAN_BUILD)/build.ninja:
 	@scripts/install-deps.sh

@@ -279,9 +279,22 @@ PgLease& PgLease::operator=(PgLease&& o) noexcept {
   return *this;
 }
 
+bool PgPool::waitForHandOff(Waiter& me, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const uint32_t token = me.parker->prepare();
+    if (me.ready.load(std::memory_order_acquire)) return true;
+    if (!me.parker->parkUntil(token, deadline) && !me.ready.load(std::memory_order_acquire)) {
+      MutexLock lock(mu_);
+      if (me.ready.load(std::memory_order_relaxed)) return true;  // handed over just now
+      waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
+      return false;
+    }
+  }
+}
+
 Result<PgLease> PgPool::acquire() {
   using Clock = std::chrono::steady_clock;
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   // Idle connections exist only while nobody waits (release() hands them
   // to waiters first), so taking one never jumps the queue.
   if (!idle_.empty()) {
@@ -295,21 +308,14 @@ Result<PgLease> PgPool::acquire() {
     me.parker = Parker::current();
     waiters_.push_back(&me);
     lock.unlock();
-    for (;;) {
-      const uint32_t token = me.parker->prepare();
-      if (me.ready.load(std::memory_order_acquire)) break;
-      if (!me.parker->parkUntil(token, deadline) && !me.ready.load(std::memory_order_acquire)) {
-        lock.lock();
-        if (me.ready.load(std::memory_order_relaxed)) break;  // handed over just now
-        waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
-        return Status::IOError("postgres: no free connection within the statement timeout (pool of " +
-                               std::to_string(settings_.pool_size) + ")");
-      }
+    if (!waitForHandOff(me, deadline)) {
+      return Status::IOError("postgres: no free connection within the statement timeout (pool of " +
+                             std::to_string(settings_.pool_size) + ")");
     }
     if (me.conn) return PgLease(this, std::move(me.conn));
     // A connection was dropped: this waiter opens its replacement (the slot
     // in open_ was passed on to it).
-    if (!lock.owns_lock()) lock.lock();
+    lock.lock();
     --open_;
   }
   // Open a new connection, unless a recent attempt failed (fail fast).
@@ -359,7 +365,7 @@ bool PgPool::handOff(std::unique_ptr<PgConn>& conn) {
 }
 
 void PgPool::release(std::unique_ptr<PgConn> conn) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (conn->broken()) {
     conn.reset();
     // The oldest waiter opens the replacement; its slot stays counted.

@@ -37,6 +37,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/parker.h"
 #include "common/status.h"
 
@@ -154,12 +155,12 @@ class PgLease {
 class PgPool {
  public:
   explicit PgPool(PgSettings settings) : settings_(std::move(settings)) {}
-  [[nodiscard]] Result<PgLease> acquire();
+  [[nodiscard]] Result<PgLease> acquire() EXCLUDES(mu_);
   const PgSettings& settings() const { return settings_; }
 
  private:
   friend class PgLease;
-  void release(std::unique_ptr<PgConn> conn);
+  void release(std::unique_ptr<PgConn> conn) EXCLUDES(mu_);
 
   // A thread waiting in acquire(): release() hands it a connection, or wakes
   // it to open one in place of a dropped connection.
@@ -174,15 +175,18 @@ class PgPool {
   };
   // Gives `conn` (or, when null, the right to open one) to the oldest
   // waiter; false if nobody waits. Caller holds mu_.
-  bool handOff(std::unique_ptr<PgConn>& conn);
+  bool handOff(std::unique_ptr<PgConn>& conn) REQUIRES(mu_);
+  // Parks `me` (queued in waiters_) until handed a connection or a slot
+  // (true), or until the deadline (false, and `me` is off the queue).
+  bool waitForHandOff(Waiter& me, std::chrono::steady_clock::time_point deadline) EXCLUDES(mu_);
 
   const PgSettings settings_;
-  std::mutex mu_;
-  std::deque<Waiter*> waiters_;
-  std::vector<std::unique_ptr<PgConn>> idle_;
-  size_t open_ = 0;  // connections existing (idle + on loan + being opened)
-  std::chrono::steady_clock::time_point next_connect_attempt_{};
-  std::chrono::milliseconds backoff_{0};
+  Mutex mu_;
+  std::deque<Waiter*> waiters_ GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<PgConn>> idle_ GUARDED_BY(mu_);
+  size_t open_ GUARDED_BY(mu_) = 0;  // connections existing (idle + on loan + being opened)
+  std::chrono::steady_clock::time_point next_connect_attempt_ GUARDED_BY(mu_){};
+  std::chrono::milliseconds backoff_ GUARDED_BY(mu_){0};
 };
 
 }  // namespace fdyno::kv::pg

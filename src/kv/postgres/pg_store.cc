@@ -448,18 +448,18 @@ Status PgStore::start() {
 std::unique_ptr<Transaction> PgStore::begin() { return std::make_unique<PgTransaction>(*this); }
 
 void PgStore::enterReader(uint64_t version) {
-  std::lock_guard<std::mutex> lock(readers_mu_);
+  MutexLock lock(readers_mu_);
   readers_.insert(version);
 }
 
 void PgStore::leaveReader(uint64_t version) {
-  std::lock_guard<std::mutex> lock(readers_mu_);
+  MutexLock lock(readers_mu_);
   auto it = readers_.find(version);
   if (it != readers_.end()) readers_.erase(it);
 }
 
 void PgStore::pendingReader(int delta) {
-  std::lock_guard<std::mutex> lock(readers_mu_);
+  MutexLock lock(readers_mu_);
   pending_readers_ += delta;
 }
 
@@ -470,7 +470,7 @@ Status PgStore::heartbeat() {
   // further than what was reported last.
   int64_t oldest;
   {
-    std::lock_guard<std::mutex> lock(readers_mu_);
+    MutexLock lock(readers_mu_);
     if (!readers_.empty()) {
       oldest = static_cast<int64_t>(*readers_.begin());
       if (pending_readers_ > 0 && last_reported_ >= 0) oldest = std::min(oldest, last_reported_);
@@ -486,7 +486,7 @@ Status PgStore::heartbeat() {
   p.addInt8(oldest);
   FDYNO_ASSIGN_OR_RETURN(PgResult r, lease->execPrepared(kStmtHeartbeat, p));
   if (r.rows() == 1) {
-    std::lock_guard<std::mutex> lock(readers_mu_);
+    MutexLock lock(readers_mu_);
     last_reported_ = r.int8(0, 0);
   }
   return Status::OK();
@@ -541,7 +541,7 @@ Result<uint64_t> PgStore::commit(PgCommitRequest& request) {
   request.parker = Parker::current();
   bool lead;
   {
-    std::lock_guard<std::mutex> lock(commit_mu_);
+    MutexLock lock(commit_mu_);
     queue_.push_back(&request);
     lead = !leader_active_;
     leader_active_ = true;
@@ -564,12 +564,12 @@ Result<uint64_t> PgStore::commit(PgCommitRequest& request) {
     std::vector<PgCommitRequest*> group;
     PgCommitRequest* next = nullptr;
     {
-      std::lock_guard<std::mutex> lock(commit_mu_);
+      MutexLock lock(commit_mu_);
       group.swap(queue_);
     }
     processGroup(group);
     {
-      std::lock_guard<std::mutex> lock(commit_mu_);
+      MutexLock lock(commit_mu_);
       if (queue_.empty()) {
         leader_active_ = false;
       } else {
@@ -587,7 +587,7 @@ void PgStore::readLatest(PgReadRequest& request) {
   std::vector<PgReadRequest*> group;
   bool lead;
   {
-    std::lock_guard<std::mutex> lock(read_mu_);
+    MutexLock lock(read_mu_);
     read_queue_.push_back(&request);
     lead = read_leaders_ < max_read_leaders_;
     if (lead) {
@@ -605,14 +605,14 @@ void PgStore::readLatest(PgReadRequest& request) {
     }
     // Handed leadership (and taken off the queue): this request plus
     // everything queued since.
-    std::lock_guard<std::mutex> lock(read_mu_);
+    MutexLock lock(read_mu_);
     group.swap(read_queue_);
     group.push_back(&request);
   }
   processReadGroup(group);
   PgReadRequest* next = nullptr;
   {
-    std::lock_guard<std::mutex> lock(read_mu_);
+    MutexLock lock(read_mu_);
     if (read_queue_.empty()) {
       --read_leaders_;
     } else {

@@ -46,6 +46,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/parker.h"
 #include "kv/conflict_tracker.h"
 #include "kv/kv.h"
@@ -122,19 +123,19 @@ class PgStore final : public Store {
   const std::string server_id_;
   std::string describe_;
 
-  std::mutex commit_mu_;
-  std::vector<PgCommitRequest*> queue_;  // guarded by commit_mu_
-  bool leader_active_ = false;           // guarded by commit_mu_
+  Mutex commit_mu_;
+  std::vector<PgCommitRequest*> queue_ GUARDED_BY(commit_mu_);
+  bool leader_active_ GUARDED_BY(commit_mu_) = false;
 
-  std::mutex read_mu_;
-  std::vector<PgReadRequest*> read_queue_;  // guarded by read_mu_
-  size_t read_leaders_ = 0;                 // guarded by read_mu_
-  size_t max_read_leaders_ = 1;
+  Mutex read_mu_;
+  std::vector<PgReadRequest*> read_queue_ GUARDED_BY(read_mu_);
+  size_t read_leaders_ GUARDED_BY(read_mu_) = 0;
+  const size_t max_read_leaders_ = 1;
 
-  std::mutex readers_mu_;
-  std::multiset<uint64_t> readers_;
-  int pending_readers_ = 0;
-  int64_t last_reported_ = -1;
+  Mutex readers_mu_;
+  std::multiset<uint64_t> readers_ GUARDED_BY(readers_mu_);
+  int pending_readers_ GUARDED_BY(readers_mu_) = 0;
+  int64_t last_reported_ GUARDED_BY(readers_mu_) = -1;
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;
