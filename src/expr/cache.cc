@@ -25,7 +25,7 @@ Result<std::shared_ptr<const ParsedExpression>> ExpressionCache::get(Grammar gra
   key.append(text);
   Shard& shard = shardFor(key);
   {
-    std::lock_guard<std::mutex> lock(shard.mu);
+    MutexLock lock(shard.mu);
     auto it = shard.map.find(key);
     if (it != shard.map.end()) {
       ++shard.hits;
@@ -39,7 +39,7 @@ Result<std::shared_ptr<const ParsedExpression>> ExpressionCache::get(Grammar gra
   auto parsed = parseExpression(grammar, text);
   if (!parsed.ok()) return parsed.status();
   std::shared_ptr<const ParsedExpression> shared(std::move(parsed).value());
-  std::lock_guard<std::mutex> lock(shard.mu);
+  MutexLock lock(shard.mu);
   auto it = shard.map.find(key);
   if (it != shard.map.end()) return it->second.parsed;
   shard.lru.push_front(key);
@@ -54,7 +54,7 @@ Result<std::shared_ptr<const ParsedExpression>> ExpressionCache::get(Grammar gra
 size_t ExpressionCache::size() const {
   size_t n = 0;
   for (const Shard& s : shards_) {
-    std::lock_guard<std::mutex> lock(s.mu);
+    MutexLock lock(s.mu);
     n += s.map.size();
   }
   return n;
@@ -63,7 +63,7 @@ size_t ExpressionCache::size() const {
 uint64_t ExpressionCache::hits() const {
   uint64_t n = 0;
   for (const Shard& s : shards_) {
-    std::lock_guard<std::mutex> lock(s.mu);
+    MutexLock lock(s.mu);
     n += s.hits;
   }
   return n;
@@ -72,7 +72,7 @@ uint64_t ExpressionCache::hits() const {
 uint64_t ExpressionCache::misses() const {
   uint64_t n = 0;
   for (const Shard& s : shards_) {
-    std::lock_guard<std::mutex> lock(s.mu);
+    MutexLock lock(s.mu);
     n += s.misses;
   }
   return n;

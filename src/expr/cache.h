@@ -22,6 +22,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "expr/ast.h"
 #include "expr/parser.h"
@@ -47,14 +48,15 @@ class ExpressionCache {
 
  private:
   struct Shard {
-    mutable std::mutex mu;
-    std::list<std::string> lru;  // front = most recent; keys
+    mutable Mutex mu;
+    std::list<std::string> lru GUARDED_BY(mu);  // front = most recent; keys
     struct Entry {
       std::shared_ptr<const ParsedExpression> parsed;
       std::list<std::string>::iterator pos;
     };
-    std::unordered_map<std::string, Entry> map;
-    uint64_t hits = 0, misses = 0;
+    std::unordered_map<std::string, Entry> map GUARDED_BY(mu);
+    uint64_t hits GUARDED_BY(mu) = 0;
+    uint64_t misses GUARDED_BY(mu) = 0;
   };
   static constexpr size_t kShards = 16;
   Shard& shardFor(const std::string& key);

@@ -12,7 +12,7 @@ uint32_t ReadVersionRegistry::threadShard() {
 
 void ReadVersionRegistry::leave(const Ticket& ticket) {
   Shard& shard = shards_[ticket.shard];
-  std::lock_guard lock(shard.mu);
+  MutexLock lock(shard.mu);
   for (auto it = shard.counts.begin(); it != shard.counts.end(); ++it) {
     if (it->first == ticket.version) {
       if (--it->second == 0) {
@@ -27,7 +27,7 @@ void ReadVersionRegistry::leave(const Ticket& ticket) {
 uint64_t ReadVersionRegistry::oldest(uint64_t latest_published) const {
   uint64_t oldest = latest_published;
   for (const Shard& shard : shards_) {
-    std::lock_guard lock(shard.mu);
+    MutexLock lock(shard.mu);
     for (const auto& [version, count] : shard.counts) oldest = std::min(oldest, version);
   }
   return oldest;

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/mutex.h"
+
 namespace fdyno::kv {
 
 class ReadVersionRegistry {
@@ -36,7 +38,7 @@ class ReadVersionRegistry {
   auto enter(Open&& open, Ticket* ticket) {
     uint32_t shard_index = threadShard();
     Shard& shard = shards_[shard_index];
-    std::lock_guard lock(shard.mu);
+    MutexLock lock(shard.mu);
     auto view = open();
     uint64_t version = view->version();
     auto it = std::find_if(shard.counts.begin(), shard.counts.end(),
@@ -59,9 +61,9 @@ class ReadVersionRegistry {
  private:
   static constexpr uint32_t kShards = 16;
   struct alignas(64) Shard {
-    mutable std::mutex mu;
+    mutable Mutex mu;
     // (version, open transactions at it); tiny: most readers share the latest version.
-    std::vector<std::pair<uint64_t, uint32_t>> counts;
+    std::vector<std::pair<uint64_t, uint32_t>> counts GUARDED_BY(mu);
   };
   static uint32_t threadShard();
 

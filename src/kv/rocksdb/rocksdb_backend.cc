@@ -246,7 +246,7 @@ void RocksDbBackend::publish(uint64_t version) {
   auto snap = std::make_shared<const PublishedSnapshot>(db_.get(), version);
   std::shared_ptr<const PublishedSnapshot> old;
   {
-    std::lock_guard lock(published_mu_);
+    MutexLock lock(published_mu_);
     old = std::move(published_);
     published_ = std::move(snap);
   }
@@ -256,14 +256,14 @@ void RocksDbBackend::publish(uint64_t version) {
 std::unique_ptr<ReadView> RocksDbBackend::openView() {
   std::shared_ptr<const PublishedSnapshot> snap;
   {
-    std::lock_guard lock(published_mu_);
+    MutexLock lock(published_mu_);
     snap = published_;
   }
   return std::make_unique<RocksDbView>(std::move(snap));
 }
 
 uint64_t RocksDbBackend::publishedVersion() const {
-  std::lock_guard lock(published_mu_);
+  MutexLock lock(published_mu_);
   return published_->version;
 }
 

@@ -35,6 +35,7 @@
 
 #include <rocksdb/db.h>
 
+#include "common/mutex.h"
 #include "kv/backend.h"
 
 namespace fdyno::kv {
@@ -82,8 +83,8 @@ class RocksDbBackend final : public Backend {
   std::unique_ptr<rocksdb::DB> db_;
   // Swapped by the leader; copied by begin(). A plain mutex: the critical
   // section is one shared_ptr copy.
-  mutable std::mutex published_mu_;
-  std::shared_ptr<const PublishedSnapshot> published_;
+  mutable Mutex published_mu_;
+  std::shared_ptr<const PublishedSnapshot> published_ GUARDED_BY(published_mu_);
   // Leader only (applyGroup): a write failed and RocksDB was not resumed yet.
   bool failed_ = false;
   int64_t last_resume_ms_ = 0;
