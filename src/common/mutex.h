@@ -58,7 +58,6 @@ class SCOPED_CAPABILITY MutexLock {
     mu_.lock();
     held_ = true;
   }
-  bool held() const { return held_; }
 
  private:
   Mutex& mu_;

@@ -102,9 +102,9 @@ class PgTransaction final : public BufferedTransaction {
   // The transaction's first point reads: through the store's read groups,
   // adopting the version they return.
   [[nodiscard]] Status firstReads(const std::string_view* keys, size_t count, std::optional<std::string>* out);
-  // Runs one of the point-read statements; `params` lacks the read version,
-  // which is added when the statement needs it. `rows`: the rows expected.
-  [[nodiscard]] Result<PgResult> pointStatement(const char* latest, const char* at, PgParams& params, int rows);
+  // Runs a point-read statement at the known read version (appended to
+  // `params`). `rows`: the rows expected.
+  [[nodiscard]] Result<PgResult> pointStatement(const char* statement, PgParams& params, int rows);
   PgStore& store() { return store_; }
   uint64_t knownVersion() const { return rv_; }
 
@@ -223,31 +223,17 @@ uint64_t PgTransaction::readVersion() const {
   return v.ok() ? *v : 0;
 }
 
-Result<PgResult> PgTransaction::pointStatement(const char* latest, const char* at, PgParams& params, int rows) {
-  // The first read of the transaction takes the read version in the same
-  // statement (`latest`); later ones read at it (`at`) and check the history
-  // horizon returned with the rows.
-  bool first = !have_rv_;
-  if (first) store_.pendingReader(1);
+Result<PgResult> PgTransaction::pointStatement(const char* statement, PgParams& params, int rows) {
+  // Only reads after the first come here (the first go through the store's
+  // read groups, which fetch the version): they read at rv_ and check the
+  // history horizon returned with the rows.
   auto lease = store_.pool().acquire();
-  if (!lease.ok()) {
-    if (first) store_.pendingReader(-1);
-    return lease.status();
-  }
-  if (!first) params.addInt8(static_cast<int64_t>(rv_));
+  if (!lease.ok()) return lease.status();
+  params.addInt8(static_cast<int64_t>(rv_));
   counters::add(counters::Counter::kStoreReadRoundTrips);
-  Result<PgResult> r = (*lease)->execPrepared(first ? latest : at, params);
-  if (!r.ok() || r->rows() != rows) {
-    if (first) store_.pendingReader(-1);
-    if (!r.ok()) return r.status();
-    return Status::Corruption("postgres: fdyno_meta has no row");
-  }
-  if (first) {
-    adopt(static_cast<uint64_t>(r->int8(0, 0)));
-    store_.pendingReader(-1);
-  } else if (r->int8(0, 0) > static_cast<int64_t>(rv_)) {
-    return tooOld();
-  }
+  FDYNO_ASSIGN_OR_RETURN(PgResult r, (*lease)->execPrepared(statement, params));
+  if (r.rows() != rows) return Status::Corruption("postgres: fdyno_gc has no row");
+  if (r.int8(0, 0) > static_cast<int64_t>(rv_)) return tooOld();
   return r;
 }
 
@@ -271,7 +257,7 @@ Result<std::optional<std::string>> PgTransaction::readPoint(std::string_view key
   }
   PgParams p;
   p.addBytes(key);
-  FDYNO_ASSIGN_OR_RETURN(PgResult r, pointStatement(kStmtGetLatest, kStmtGetAt, p, 1));
+  FDYNO_ASSIGN_OR_RETURN(PgResult r, pointStatement(kStmtGetAt, p, 1));
   if (r.isNull(0, 1)) return std::optional<std::string>();
   return std::optional<std::string>(std::string(r.bytes(0, 1)));
 }
@@ -286,7 +272,7 @@ Status PgTransaction::readPoints(std::span<const std::string_view> keys,
   PgParams p;
   p.addByteaArray(std::vector<std::string_view>(keys.begin(), keys.end()));
   FDYNO_ASSIGN_OR_RETURN(PgResult r,
-                         pointStatement(kStmtGetManyLatest, kStmtGetManyAt, p, static_cast<int>(keys.size())));
+                         pointStatement(kStmtGetManyAt, p, static_cast<int>(keys.size())));
   out->reserve(keys.size());
   for (int i = 0; i < r.rows(); ++i) {
     if (r.isNull(i, 1)) {
@@ -518,6 +504,19 @@ void PgStore::background() {
 
 namespace {
 
+// A queued request's wait: true when it was handed leadership, false when
+// its group is done.
+template <typename Request>
+bool awaitTurn(Request& request) {
+  for (;;) {
+    const uint32_t token = request.parker->prepare();
+    const int s = request.state.load(std::memory_order_acquire);
+    if (s == Request::kDone) return false;
+    if (s == Request::kLead) return true;
+    request.parker->park(token);
+  }
+}
+
 // A leader's last step: leadership to `next` (if any) first, so the next
 // group's round trip overlaps the wake-ups, then every other member of its
 // group. Each request's Parker is read before its state is stored: after
@@ -546,18 +545,7 @@ Result<uint64_t> PgStore::commit(PgCommitRequest& request) {
     lead = !leader_active_;
     leader_active_ = true;
   }
-  if (!lead) {
-    for (;;) {
-      const uint32_t token = request.parker->prepare();
-      const int s = request.state.load(std::memory_order_acquire);
-      if (s == PgCommitRequest::kDone) break;
-      if (s == PgCommitRequest::kLead) {
-        lead = true;
-        break;
-      }
-      request.parker->park(token);
-    }
-  }
+  if (!lead) lead = awaitTurn(request);
   if (lead) {
     // The group is everything queued by now, this request included: the
     // longer the previous group took, the more this one carries.
@@ -596,13 +584,7 @@ void PgStore::readLatest(PgReadRequest& request) {
     }
   }
   if (!lead) {
-    for (;;) {
-      const uint32_t token = request.parker->prepare();
-      const int s = request.state.load(std::memory_order_acquire);
-      if (s == PgReadRequest::kDone) return;
-      if (s == PgReadRequest::kLead) break;
-      request.parker->park(token);
-    }
+    if (!awaitTurn(request)) return;
     // Handed leadership (and taken off the queue): this request plus
     // everything queued since.
     MutexLock lock(read_mu_);
