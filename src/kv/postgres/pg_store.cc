@@ -403,8 +403,7 @@ struct GroupArrays {
 PgStore::PgStore(PgSettings settings, std::string server_id)
     : pool_(std::move(settings)),
       server_id_(std::move(server_id)),
-      // The other half of the pool stays for commits and range reads.
-      max_read_leaders_(std::max<size_t>(1, pool_.settings().pool_size / 2)) {}
+      reads_(pool_.settings().pool_size / 2) {}
 
 PgStore::~PgStore() {
   {
@@ -502,107 +501,16 @@ void PgStore::background() {
   }
 }
 
-namespace {
-
-// A queued request's wait: true when it was handed leadership, false when
-// its group is done.
-template <typename Request>
-bool awaitTurn(Request& request) {
-  for (;;) {
-    const uint32_t token = request.parker->prepare();
-    const int s = request.state.load(std::memory_order_acquire);
-    if (s == Request::kDone) return false;
-    if (s == Request::kLead) return true;
-    request.parker->park(token);
-  }
-}
-
-// A leader's last step: leadership to `next` (if any) first, so the next
-// group's round trip overlaps the wake-ups, then every other member of its
-// group. Each request's Parker is read before its state is stored: after
-// the store the request may be gone.
-template <typename Request>
-void wakeGroup(const std::vector<Request*>& group, const Request* leader, Request* next) {
-  auto wake = [](Request* r, int state) {
-    Parker* p = r->parker;
-    r->state.store(state, std::memory_order_release);
-    p->unpark();
-  };
-  if (next != nullptr) wake(next, Request::kLead);
-  for (Request* r : group) {
-    if (r != leader) wake(r, Request::kDone);
-  }
-}
-
-}  // namespace
-
 Result<uint64_t> PgStore::commit(PgCommitRequest& request) {
-  request.parker = Parker::current();
-  bool lead;
-  {
-    MutexLock lock(commit_mu_);
-    queue_.push_back(&request);
-    lead = !leader_active_;
-    leader_active_ = true;
-  }
-  if (!lead) lead = awaitTurn(request);
-  if (lead) {
-    // The group is everything queued by now, this request included: the
-    // longer the previous group took, the more this one carries.
-    std::vector<PgCommitRequest*> group;
-    PgCommitRequest* next = nullptr;
-    {
-      MutexLock lock(commit_mu_);
-      group.swap(queue_);
-    }
-    processGroup(group);
-    {
-      MutexLock lock(commit_mu_);
-      if (queue_.empty()) {
-        leader_active_ = false;
-      } else {
-        next = queue_.front();
-      }
-    }
-    wakeGroup(group, &request, next);
-  }
+  // The group is everything queued while the previous group's round trip
+  // was in flight: the longer it took, the more this one carries.
+  commits_.run(request, [this](const std::vector<PgCommitRequest*>& group) { processGroup(group); });
   if (!request.status.ok()) return request.status;
   return request.version;
 }
 
 void PgStore::readLatest(PgReadRequest& request) {
-  request.parker = Parker::current();
-  std::vector<PgReadRequest*> group;
-  bool lead;
-  {
-    MutexLock lock(read_mu_);
-    read_queue_.push_back(&request);
-    lead = read_leaders_ < max_read_leaders_;
-    if (lead) {
-      ++read_leaders_;
-      group.swap(read_queue_);
-    }
-  }
-  if (!lead) {
-    if (!awaitTurn(request)) return;
-    // Handed leadership (and taken off the queue): this request plus
-    // everything queued since.
-    MutexLock lock(read_mu_);
-    group.swap(read_queue_);
-    group.push_back(&request);
-  }
-  processReadGroup(group);
-  PgReadRequest* next = nullptr;
-  {
-    MutexLock lock(read_mu_);
-    if (read_queue_.empty()) {
-      --read_leaders_;
-    } else {
-      next = read_queue_.front();
-      read_queue_.erase(read_queue_.begin());
-    }
-  }
-  wakeGroup(group, &request, next);
+  reads_.run(request, [this](const std::vector<PgReadRequest*>& group) { processReadGroup(group); });
 }
 
 void PgStore::processReadGroup(const std::vector<PgReadRequest*>& group) {

@@ -10,7 +10,8 @@
 //   is fetched lazily: the first point read fetches it in the same
 //   statement (one round trip); a first range read or readVersion() costs
 //   one extra round trip.
-// - Commits go through a per-process group commit: one leader at a time
+// - Commits go through a per-process group commit (common/combiner.h with
+//   one leader): one leader at a time
 //   sends every queued commit in ONE call of fdyno_commit (pg_schema.cc),
 //   which takes the cluster-wide commit lock, validates each request
 //   against the rows written after its read version, assigns versions in
@@ -46,8 +47,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/combiner.h"
 #include "common/mutex.h"
-#include "common/parker.h"
 #include "kv/conflict_tracker.h"
 #include "kv/kv.h"
 #include "kv/postgres/pg_conn.h"
@@ -58,31 +59,23 @@ namespace fdyno::kv::pg {
 // A server whose heartbeat is older than this no longer pins history.
 inline constexpr int kDeadAfterSeconds = 60;
 
-struct PgCommitRequest {
+// Both kinds of request are done in groups (common/combiner.h); the leader
+// fills status and results before it marks a request done.
+struct PgCommitRequest : CombinedRequest {
   uint64_t read_version = 0;
   const ReadConflicts* reads = nullptr;  // null: nothing to validate
   const WriteBuffer* writes = nullptr;
-  // Filled by the leader before it sets state to kDone.
   Status status;
   uint64_t version = 0;
-  // kWaiting until the leader finishes this request's group (kDone) or
-  // hands leadership to it (kLead). The leader reads `parker` before it
-  // stores state: after the store the request may be gone.
-  enum State : int { kWaiting, kDone, kLead };
-  std::atomic<int> state{kWaiting};
-  Parker* parker = nullptr;
 };
 
 // A transaction's first point read(s), which also take the read version.
-struct PgReadRequest {
+struct PgReadRequest : CombinedRequest {
   const std::string_view* keys = nullptr;
   size_t count = 0;
   std::optional<std::string>* out = nullptr;  // `count` values, filled by the leader
   Status status;
   uint64_t version = 0;
-  enum State : int { kWaiting, kDone, kLead };
-  std::atomic<int> state{kWaiting};
-  Parker* parker = nullptr;
 };
 
 class PgStore final : public Store {
@@ -123,14 +116,11 @@ class PgStore final : public Store {
   const std::string server_id_;
   std::string describe_;
 
-  Mutex commit_mu_;
-  std::vector<PgCommitRequest*> queue_ GUARDED_BY(commit_mu_);
-  bool leader_active_ GUARDED_BY(commit_mu_) = false;
-
-  Mutex read_mu_;
-  std::vector<PgReadRequest*> read_queue_ GUARDED_BY(read_mu_);
-  size_t read_leaders_ GUARDED_BY(read_mu_) = 0;
-  const size_t max_read_leaders_ = 1;
+  // One commit group in flight at a time: commit versions follow group
+  // order. Up to half the pool's connections carry read groups; the other
+  // half stays for commits and range reads.
+  Combiner<PgCommitRequest> commits_{1};
+  Combiner<PgReadRequest> reads_;
 
   Mutex readers_mu_;
   std::multiset<uint64_t> readers_ GUARDED_BY(readers_mu_);
