@@ -9,10 +9,17 @@
 //
 // Contract: Mutex is a plain non-recursive mutex (thread-safe, not
 // copyable). MutexLock holds it for its scope; unlock()/lock() let a scope
-// drop it around a blocking call (the analysis tracks both).
+// drop it around a blocking call (the analysis tracks both). CondVar waits
+// on a Mutex the caller holds (it is held again when a wait returns; waits
+// may wake spuriously, so callers loop on their condition).
+// SharedMutex is a reader/writer lock: ReaderLock shares it, WriterLock
+// holds it alone.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <shared_mutex>
 
 #if defined(__clang__)
 #define FDYNO_TSA(x) __attribute__((x))
@@ -27,6 +34,10 @@
 #define EXCLUDES(...) FDYNO_TSA(locks_excluded(__VA_ARGS__))
 #define ACQUIRE(...) FDYNO_TSA(acquire_capability(__VA_ARGS__))
 #define RELEASE(...) FDYNO_TSA(release_capability(__VA_ARGS__))
+#define ACQUIRE_SHARED(...) FDYNO_TSA(acquire_shared_capability(__VA_ARGS__))
+#define RELEASE_SHARED(...) FDYNO_TSA(release_shared_capability(__VA_ARGS__))
+#define REQUIRES_SHARED(...) FDYNO_TSA(requires_shared_capability(__VA_ARGS__))
+#define RELEASE_GENERIC(...) FDYNO_TSA(release_generic_capability(__VA_ARGS__))
 
 namespace fdyno {
 
@@ -39,7 +50,74 @@ class CAPABILITY("mutex") Mutex {
   void unlock() RELEASE() { m_.unlock(); }
 
  private:
+  friend class CondVar;
   std::mutex m_;
+};
+
+class CondVar {
+ public:
+  void wait(Mutex& mu) REQUIRES(mu) {
+    std::unique_lock<std::mutex> l(mu.m_, std::adopt_lock);
+    cv_.wait(l);
+    l.release();
+  }
+  // False when the time ran out. Callers loop on their condition (a
+  // predicate lambda would hide the guarded reads from the analysis).
+  template <typename Rep, typename Period>
+  bool waitFor(Mutex& mu, std::chrono::duration<Rep, Period> d) REQUIRES(mu) {
+    std::unique_lock<std::mutex> l(mu.m_, std::adopt_lock);
+    const bool ok = cv_.wait_for(l, d) == std::cv_status::no_timeout;
+    l.release();
+    return ok;
+  }
+  template <typename Clock, typename Duration>
+  bool waitUntil(Mutex& mu, std::chrono::time_point<Clock, Duration> t) REQUIRES(mu) {
+    std::unique_lock<std::mutex> l(mu.m_, std::adopt_lock);
+    const bool ok = cv_.wait_until(l, t) == std::cv_status::no_timeout;
+    l.release();
+    return ok;
+  }
+  void notifyOne() { cv_.notify_one(); }
+  void notifyAll() { cv_.notify_all(); }
+
+ private:
+  std::condition_variable cv_;
+};
+
+class CAPABILITY("mutex") SharedMutex {
+ public:
+  SharedMutex() = default;
+  SharedMutex(const SharedMutex&) = delete;
+  SharedMutex& operator=(const SharedMutex&) = delete;
+  void lock() ACQUIRE() { m_.lock(); }
+  void unlock() RELEASE() { m_.unlock(); }
+  void lockShared() ACQUIRE_SHARED() { m_.lock_shared(); }
+  void unlockShared() RELEASE_SHARED() { m_.unlock_shared(); }
+
+ private:
+  std::shared_mutex m_;
+};
+
+class SCOPED_CAPABILITY ReaderLock {
+ public:
+  explicit ReaderLock(SharedMutex& mu) ACQUIRE_SHARED(mu) : mu_(mu) { mu_.lockShared(); }
+  ~ReaderLock() RELEASE() { mu_.unlockShared(); }
+  ReaderLock(const ReaderLock&) = delete;
+  ReaderLock& operator=(const ReaderLock&) = delete;
+
+ private:
+  SharedMutex& mu_;
+};
+
+class SCOPED_CAPABILITY WriterLock {
+ public:
+  explicit WriterLock(SharedMutex& mu) ACQUIRE(mu) : mu_(mu) { mu_.lock(); }
+  ~WriterLock() RELEASE() { mu_.unlock(); }
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+
+ private:
+  SharedMutex& mu_;
 };
 
 class SCOPED_CAPABILITY MutexLock {

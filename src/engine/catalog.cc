@@ -16,13 +16,13 @@ TableInfo::TableInfo(TableDefinition d)
 std::string Catalog::nameKey(std::string_view name) { return keys::tableNameKey(name); }
 
 TableRef Catalog::cached(std::string_view name) const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   auto it = cache_.find(name);
   return it == cache_.end() ? nullptr : it->second;
 }
 
 void Catalog::remember(TableRef info) {
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   auto it = cache_.find(info->def.name);
   if (it == cache_.end()) {
     cache_.emplace(info->def.name, std::move(info));
@@ -35,7 +35,7 @@ void Catalog::remember(TableRef info) {
 }
 
 void Catalog::forget(std::string_view name) {
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   auto it = cache_.find(name);
   if (it != cache_.end()) cache_.erase(it);
 }

@@ -23,12 +23,12 @@
 
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "engine/table_definition.h"
 #include "kv/kv.h"
@@ -91,8 +91,8 @@ class Catalog {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, TableRef, NameHash, std::equal_to<>> cache_;
+  mutable SharedMutex mu_;
+  std::unordered_map<std::string, TableRef, NameHash, std::equal_to<>> cache_ GUARDED_BY(mu_);
 };
 
 template <class KeyOf>

@@ -81,22 +81,22 @@ IndexBuilder::~IndexBuilder() { stop(); }
 
 void IndexBuilder::stop() {
   {
-    std::lock_guard<std::mutex> lk(mu_);
+    MutexLock lk(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.notifyAll();
   if (worker_.joinable()) worker_.join();
 }
 
 void IndexBuilder::enqueue(Job job) {
   {
-    std::lock_guard<std::mutex> lk(mu_);
+    MutexLock lk(mu_);
     if (stopping_) return;
     if (!pending_.insert({job.table_id, job.index_number, job.kind}).second) return;
     queue_.push_back(std::move(job));
     if (!worker_.joinable()) worker_ = std::thread([this] { loop(); });
   }
-  cv_.notify_all();
+  cv_.notifyAll();
 }
 
 void IndexBuilder::pollMarkers() {
@@ -131,13 +131,13 @@ void IndexBuilder::pollMarkers() {
 }
 
 void IndexBuilder::waitIdle() {
-  std::unique_lock<std::mutex> lk(mu_);
-  cv_.wait(lk, [&] { return stopping_ || (queue_.empty() && !running_job_); });
+  MutexLock lk(mu_);
+  while (!stopping_ && (!queue_.empty() || running_job_)) cv_.wait(mu_);
 }
 
 void IndexBuilder::resume() {
   {
-    std::lock_guard<std::mutex> lk(mu_);
+    MutexLock lk(mu_);
     if (stopping_) return;
     if (!worker_.joinable()) worker_ = std::thread([this] { loop(); });
   }
@@ -179,9 +179,12 @@ void IndexBuilder::loop() {
   // Other servers' jobs (and this server's, when a poll found them before
   // their holder died) are found by polling the markers.
   const auto poll = std::chrono::milliseconds(std::clamp<int64_t>(leases_.duration().count() / 2, 50, 5000));
-  std::unique_lock<std::mutex> lk(mu_);
+  MutexLock lk(mu_);
   while (true) {
-    if (!cv_.wait_for(lk, poll, [&] { return stopping_ || !queue_.empty(); })) {
+    const auto deadline = std::chrono::steady_clock::now() + poll;
+    while (!stopping_ && queue_.empty() && cv_.waitUntil(mu_, deadline)) {
+    }
+    if (!stopping_ && queue_.empty()) {
       lk.unlock();
       pollMarkers();
       lk.lock();
@@ -201,7 +204,7 @@ void IndexBuilder::loop() {
     lk.lock();
     running_job_ = false;
     pending_.erase({job.table_id, job.index_number, job.kind});
-    cv_.notify_all();
+    cv_.notifyAll();
   }
 }
 
@@ -229,7 +232,7 @@ Status IndexBuilder::backfill(const Job& job) {
   int64_t renewed_at = steadyMillis();
   while (!done && !gone) {
     {
-      std::lock_guard<std::mutex> lk(mu_);
+      MutexLock lk(mu_);
       if (stopping_) return Status::OK();  // resumed at the next start
     }
     // Renew well before expiry; a lost lease (this server stalled past it

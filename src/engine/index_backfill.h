@@ -35,15 +35,14 @@
 // - Thread safety: all methods may be called from any thread.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <tuple>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "engine/catalog.h"
 #include "engine/lease.h"
@@ -102,15 +101,15 @@ class IndexBuilder {
   kv::Store& store_;
   Catalog& catalog_;
   LeaseManager& leases_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Job> queue_;
+  Mutex mu_;
+  CondVar cv_;
+  std::deque<Job> queue_ GUARDED_BY(mu_);
   // (table id, index no, kind) of every queued or running job: a poll does
   // not queue a job twice.
-  std::set<std::tuple<uint64_t, uint16_t, JobKind>> pending_;
-  bool running_job_ = false;
-  bool stopping_ = false;
-  std::thread worker_;
+  std::set<std::tuple<uint64_t, uint16_t, JobKind>> pending_ GUARDED_BY(mu_);
+  bool running_job_ GUARDED_BY(mu_) = false;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  std::thread worker_;  // started under mu_, joined by stop()
 };
 
 }  // namespace fdyno::engine

@@ -76,37 +76,39 @@ TtlSweeper::TtlSweeper(kv::Store& store, Catalog& catalog, LeaseManager& leases,
 
 TtlSweeper::~TtlSweeper() {
   {
-    std::lock_guard<std::mutex> lk(mu_);
+    MutexLock lk(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.notifyAll();
   if (worker_.joinable()) worker_.join();
 }
 
 void TtlSweeper::start() {
   if (interval_.count() <= 0) return;
-  std::lock_guard<std::mutex> lk(mu_);
+  MutexLock lk(mu_);
   if (!worker_.joinable() && !stopping_) worker_ = std::thread([this] { loop(); });
 }
 
 void TtlSweeper::wake() {
   {
-    std::lock_guard<std::mutex> lk(mu_);
+    MutexLock lk(mu_);
     woken_ = true;
   }
-  cv_.notify_all();
+  cv_.notifyAll();
 }
 
 bool TtlSweeper::stopping() const {
-  std::lock_guard<std::mutex> lk(mu_);
+  MutexLock lk(mu_);
   return stopping_;
 }
 
 void TtlSweeper::loop() {
   for (;;) {
     {
-      std::unique_lock<std::mutex> lk(mu_);
-      cv_.wait_for(lk, interval_, [&] { return stopping_ || woken_; });
+      MutexLock lk(mu_);
+      const auto deadline = std::chrono::steady_clock::now() + interval_;
+      while (!stopping_ && !woken_ && cv_.waitUntil(mu_, deadline)) {
+      }
       if (stopping_) break;
       woken_ = false;
     }
@@ -123,7 +125,7 @@ void TtlSweeper::loop() {
 void TtlSweeper::releaseLeases() {
   std::set<std::string> names;
   {
-    std::lock_guard<std::mutex> lk(mu_);
+    MutexLock lk(mu_);
     names.swap(held_);
   }
   if (names.empty()) return;
@@ -154,7 +156,7 @@ Result<size_t> TtlSweeper::sweepAll(int64_t now, bool leased) {
       FDYNO_ASSIGN_OR_RETURN(bool held, leases_.tryAcquire(lease, hold));
       if (!held) continue;  // another server sweeps this table
       {
-        std::lock_guard<std::mutex> lk(mu_);
+        MutexLock lk(mu_);
         held_.insert(std::move(lease));
       }
     }

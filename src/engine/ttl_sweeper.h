@@ -38,14 +38,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "engine/catalog.h"
 #include "engine/lease.h"
@@ -85,13 +84,13 @@ class TtlSweeper {
   Catalog& catalog_;
   LeaseManager& leases_;
   const std::chrono::milliseconds interval_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  bool woken_ = false;
-  std::thread worker_;
-  // Names of the "ttl/<id>" leases taken by leased passes (guarded by mu_).
-  std::set<std::string> held_;
+  mutable Mutex mu_;
+  CondVar cv_;
+  bool stopping_ GUARDED_BY(mu_) = false;
+  bool woken_ GUARDED_BY(mu_) = false;
+  std::thread worker_;  // started under mu_, joined by the destructor
+  // Names of the "ttl/<id>" leases taken by leased passes.
+  std::set<std::string> held_ GUARDED_BY(mu_);
 };
 
 }  // namespace fdyno::engine

@@ -91,7 +91,7 @@ void MemoryTrimmer::stop() {
 }
 
 bool ConnectionRegistry::add(const std::shared_ptr<Connection>& c, bool refusing) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (stopping_) return false;
   conns_.emplace(c.get(), std::make_pair(std::weak_ptr<Connection>(c), refusing));
   (refusing ? refusing_ : served_).fetch_add(1, std::memory_order_relaxed);
@@ -99,7 +99,7 @@ bool ConnectionRegistry::add(const std::shared_ptr<Connection>& c, bool refusing
 }
 
 void ConnectionRegistry::remove(Connection* c) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = conns_.find(c);
   if (it == conns_.end()) return;  // never registered (the server was stopping)
   (it->second.second ? refusing_ : served_).fetch_sub(1, std::memory_order_relaxed);
@@ -109,7 +109,7 @@ void ConnectionRegistry::remove(Connection* c) {
 void ConnectionRegistry::stopAll() {
   std::vector<std::shared_ptr<Connection>> live;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
     stopping_flag_.store(true, std::memory_order_release);
     live.reserve(conns_.size());

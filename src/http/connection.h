@@ -55,6 +55,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "common/mutex.h"
 #include "http/request_router.h"
 
 namespace fdyno::http {
@@ -89,10 +90,10 @@ class ConnectionRegistry {
   std::atomic<bool> stopping_flag_{false};
   std::atomic<size_t> served_{0};
   std::atomic<size_t> refusing_{0};
-  std::mutex mu_;
+  Mutex mu_;
   // The value says whether the connection is a refusing one.
-  std::unordered_map<Connection*, std::pair<std::weak_ptr<Connection>, bool>> conns_;
-  bool stopping_ = false;
+  std::unordered_map<Connection*, std::pair<std::weak_ptr<Connection>, bool>> conns_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
 };
 
 // Gives the heap memory freed after large requests back to the system, once

@@ -105,12 +105,12 @@ CommitPipeline::CommitPipeline(Backend& backend, ReadVersionRegistry& registry, 
       last_version_(backend.publishedVersion()) {}
 
 Result<uint64_t> CommitPipeline::commit(CommitRequest& request) {
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   if (closed_) return Status::Busy("store is closing");
   queue_.push_back(&request);
   while (!request.done) {
     if (leader_active_) {
-      cv_.wait(lock);
+      cv_.wait(mu_);
       continue;
     }
     // Our request is still queued and nobody leads: lead one group.
@@ -122,16 +122,16 @@ Result<uint64_t> CommitPipeline::commit(CommitRequest& request) {
     lock.lock();
     for (CommitRequest* r : group) r->done = true;
     leader_active_ = false;
-    cv_.notify_all();
+    cv_.notifyAll();
   }
   if (!request.status.ok()) return request.status;
   return request.version;
 }
 
 void CommitPipeline::close() {
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   closed_ = true;
-  cv_.wait(lock, [&] { return !leader_active_ && queue_.empty(); });
+  while (leader_active_ || !queue_.empty()) cv_.wait(mu_);
 }
 
 void CommitPipeline::processGroup(const std::vector<CommitRequest*>& group) {

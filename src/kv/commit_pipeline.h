@@ -23,11 +23,10 @@
 // disk are counted in counters::kStorageFullWrites.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/status.h"
 #include "kv/backend.h"
 #include "kv/conflict_tracker.h"
@@ -44,7 +43,7 @@ struct CommitRequest {
   // Filled by the leader.
   Status status;
   uint64_t version = 0;
-  bool done = false;  // guarded by CommitPipeline::mu_
+  bool done = false;  // guarded by CommitPipeline::mu_ (not annotated: another object's lock)
 };
 
 class CommitPipeline {
@@ -67,11 +66,11 @@ class CommitPipeline {
   ReadVersionRegistry& registry_;
   const bool sync_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<CommitRequest*> queue_;
-  bool leader_active_ = false;
-  bool closed_ = false;
+  Mutex mu_;
+  CondVar cv_;
+  std::vector<CommitRequest*> queue_ GUARDED_BY(mu_);
+  bool leader_active_ GUARDED_BY(mu_) = false;
+  bool closed_ GUARDED_BY(mu_) = false;
 
   // Leader-only state.
   ConflictTracker tracker_;

@@ -407,10 +407,10 @@ PgStore::PgStore(PgSettings settings, std::string server_id)
 
 PgStore::~PgStore() {
   {
-    std::lock_guard<std::mutex> lock(bg_mu_);
+    MutexLock lock(bg_mu_);
     stopping_ = true;
   }
-  bg_cv_.notify_all();
+  bg_cv_.notifyAll();
   if (bg_.joinable()) bg_.join();
 }
 
@@ -479,9 +479,11 @@ Status PgStore::heartbeat() {
 
 void PgStore::background() {
   static log::RateLimit limit(std::chrono::seconds(10));
-  std::unique_lock<std::mutex> lock(bg_mu_);
+  MutexLock lock(bg_mu_);
   while (!stopping_) {
-    bg_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
+    const auto next = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (!stopping_ && bg_cv_.waitUntil(bg_mu_, next)) {
+    }
     if (stopping_) break;
     lock.unlock();
     Status st = heartbeat();

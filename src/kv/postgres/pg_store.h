@@ -37,11 +37,9 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <set>
 #include <memory>
-#include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 #include <thread>
@@ -127,9 +125,9 @@ class PgStore final : public Store {
   int pending_readers_ GUARDED_BY(readers_mu_) = 0;
   int64_t last_reported_ GUARDED_BY(readers_mu_) = -1;
 
-  std::mutex bg_mu_;
-  std::condition_variable bg_cv_;
-  bool stopping_ = false;
+  Mutex bg_mu_;
+  CondVar bg_cv_;
+  bool stopping_ GUARDED_BY(bg_mu_) = false;
   std::thread bg_;
 };
 
