@@ -224,7 +224,7 @@ bool finalize(ServeConfig& cfg, std::string* error) {
     *error = "--threads: expected 0 to 1024";
     return false;
   }
-  if (cfg.write_threads < 0 || cfg.write_threads > 1024) {
+  if (cfg.write_threads < -1 || cfg.write_threads > 1024) {
     *error = "--write-threads: expected 0 to 1024";
     return false;
   }

@@ -120,11 +120,29 @@ int runServe(ServeConfig cfg) {
 
   http::ServerOptions hopts;
   if (!splitHostPort(cfg.listen, &hopts.host, &hopts.port)) return 2;  // checked in finalize
-  hopts.threads = cfg.threads > 0 ? cfg.threads : static_cast<int>(std::thread::hardware_concurrency());
-  if (hopts.threads <= 0) hopts.threads = 1;
-  hopts.write_threads = cfg.write_threads;
-  // Reads wait for the database too: keep them off the I/O threads.
-  hopts.reads_block = !cfg.store.empty() && cfg.write_threads > 0;
+  // The embedded stores answer reads from memory or local disk: a few I/O
+  // threads (the cores) run reads inline and writes, which wait for an
+  // fsync, go to a pool. On a network store every request waits for the
+  // database: each I/O thread runs its own event loop with every handler
+  // inline (no hand-off between threads), and there are many of them, one
+  // per request waiting at once, so commit groups can grow (http/server.h
+  // ServerOptions::own_loops). --write-threads N > 0 brings the pool back
+  // for a network store, reads included.
+  const bool network_store = !cfg.store.empty();
+  const int write_threads = cfg.write_threads >= 0 ? cfg.write_threads : (network_store ? 0 : kDefaultWriteThreads);
+  hopts.write_threads = write_threads;
+  hopts.reads_block = network_store && write_threads > 0;
+  hopts.own_loops = network_store && write_threads == 0;
+  if (cfg.threads > 0) {
+    hopts.threads = cfg.threads;
+  } else if (hopts.own_loops) {
+    // Each loop holds descriptors (http/server.h kDescriptorsPerLoop): at
+    // most a sixteenth of the limit goes to loops.
+    const int64_t by_limit = std::max<int64_t>(2, descriptorBudget().limit / (16 * http::kDescriptorsPerLoop));
+    hopts.threads = static_cast<int>(std::min<int64_t>(kNetworkStoreThreads, by_limit));
+  } else {
+    hopts.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
   hopts.max_connections = cfg.max_connections;
   hopts.idle_timeout_seconds = cfg.idle_timeout_seconds;
   hopts.request_timeout_seconds = cfg.request_timeout_seconds;
@@ -144,9 +162,11 @@ int runServe(ServeConfig cfg) {
   std::string host = hopts.host.find(':') != std::string::npos ? "[" + hopts.host + "]" : hopts.host;
   std::printf("fdyno %s serving DynamoDB API on http://%s:%u\n", FDYNO_VERSION, host.c_str(),
               static_cast<unsigned>(server.port()));
-  std::printf("storage: %s, durability %s; auth: %s; threads: %d (+%d for writes); ready in %.1f ms\n",
-              store->describe().c_str(), cfg.durability.c_str(), cfg.auth.c_str(), hopts.threads,
-              hopts.write_threads, ms);
+  const std::string threads_text =
+      std::to_string(hopts.threads) +
+      (hopts.own_loops ? " (an event loop each)" : " (+" + std::to_string(hopts.write_threads) + " for writes)");
+  std::printf("storage: %s, durability %s; auth: %s; threads: %s; ready in %.1f ms\n", store->describe().c_str(),
+              cfg.durability.c_str(), cfg.auth.c_str(), threads_text.c_str(), ms);
   std::fflush(stdout);
 
   std::thread signal_waiter([&] {
@@ -202,10 +222,12 @@ int main(int argc, char** argv) {
                                             "Longest wait on the store per statement; a request fails with "
                                             "InternalServerError after it (default 10000)")
                               ->check(CLI::Range(100, 600000));
-  auto* o_threads = serve->add_option("--threads", threads, "Worker threads (default: number of cores)");
+  auto* o_threads = serve->add_option("--threads", threads,
+                                      "I/O threads (default: the number of cores; 64 with --store, each with its own "
+                                      "event loop)");
   auto* o_write_threads = serve->add_option("--write-threads", write_threads,
                     "Threads for writing operations, which wait on commits (default 64; 0 = run them on the "
-                    "worker threads)")
+                    "I/O threads, the default with --store)")
       ->check(CLI::Range(0, 1024));
   auto* o_auth = serve->add_option("--auth", auth, "open or verify (default: open on loopback without credentials)");
   auto* o_cred = serve->add_option("--credentials", credentials, "File of ACCESS_KEY_ID:SECRET lines");

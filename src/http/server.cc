@@ -35,15 +35,19 @@ bool outOfResources(const boost::system::error_code& ec) {
 
 }  // namespace
 
-int defaultMaxConnections() { return static_cast<int>(descriptorBudget().connections); }
+int defaultMaxConnections(unsigned loops) {
+  const int64_t other_loops = static_cast<int64_t>(loops > 0 ? loops - 1 : 0);
+  return static_cast<int>(
+      std::max<int64_t>(kMinConnections, descriptorBudget().connections - kDescriptorsPerLoop * other_loops));
+}
 
 struct Server::Impl {
   Impl(ServerOptions o, OperationHandler handler, auth::Authenticator* auth)
       : opts(std::move(o)),
         threads(opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency())),
         max_connections(static_cast<size_t>(opts.max_connections > 0 ? opts.max_connections
-                                                                     : defaultMaxConnections())),
-        ioc(std::make_unique<net::io_context>(static_cast<int>(threads))),
+                                                                     : defaultMaxConnections(opts.own_loops ? threads + 1 : 1))),
+        ioc(std::make_unique<net::io_context>(opts.own_loops ? 1 : static_cast<int>(threads))),
         router(opts, std::move(handler), auth, metrics),
         ctx{router, registry, opts.max_body_bytes, std::chrono::seconds(opts.idle_timeout_seconds),
             std::chrono::seconds(opts.request_timeout_seconds)},
@@ -56,6 +60,16 @@ struct Server::Impl {
     }
     trimmer.emplace(*ioc, ctx.write_pool);
     ctx.trimmer = &*trimmer;
+    if (opts.own_loops) {
+      for (unsigned i = 0; i < threads; ++i) loops.push_back(std::make_unique<net::io_context>(1));
+    }
+  }
+
+  // The event loop a new connection joins: round-robin over the
+  // connections' loops with own_loops, else the one shared loop.
+  net::io_context& nextLoop() {
+    if (loops.empty()) return *ioc;
+    return *loops[next_loop++ % loops.size()];
   }
 
   ~Impl() {
@@ -66,17 +80,19 @@ struct Server::Impl {
     // guards on the io_context (normally there are none left: run() returns
     // only when every offloaded handler has posted its answer back).
     work.reset();
+    loop_work.clear();
     write_pool.reset();
     trimmer.reset();  // after the pool (a queued trim uses it), before the io_context (its timer)
     accept_pause.reset();
     acceptor.reset();
+    loops.clear();
     ioc.reset();
   }
 
   // Runs on the acceptor's strand, like everything that touches the
   // acceptor and accept_pause.
   void accept() {
-    acceptor->async_accept(net::make_strand(*ioc), [this](boost::system::error_code ec, tcp::socket socket) {
+    acceptor->async_accept(net::make_strand(nextLoop()), [this](boost::system::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
       if (ec) {
         static log::RateLimit limit(std::chrono::seconds(1));
@@ -120,6 +136,12 @@ struct Server::Impl {
   unsigned threads;
   size_t max_connections;
   std::unique_ptr<net::io_context> ioc;
+  // With own_loops: one loop per I/O thread for the connections; *ioc then
+  // runs on run()'s own thread and only accepts (and trims memory), so a
+  // handler that waits never holds up accepting.
+  std::vector<std::unique_ptr<net::io_context>> loops;
+  size_t next_loop = 0;  // acceptor's strand only
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> loop_work;
   Metrics metrics;
   RequestRouter router;
   ConnectionRegistry registry;
@@ -166,6 +188,7 @@ bool Server::listen(std::string* error) {
   }
   impl_->bound_port = a.local_endpoint().port();
   impl_->work.emplace(net::make_work_guard(*impl_->ioc));
+  for (auto& l : impl_->loops) impl_->loop_work.push_back(net::make_work_guard(*l));
   impl_->accept();
   return true;
 }
@@ -174,11 +197,11 @@ uint16_t Server::port() const { return impl_->bound_port; }
 
 void Server::run() {
   std::vector<std::thread> extra;
-  extra.reserve(impl_->threads - 1);
-  auto body = [this] {
+  extra.reserve(impl_->threads);
+  auto body = [this](net::io_context* loop) {
     for (;;) {
       try {
-        impl_->ioc->run();
+        loop->run();
         return;
       } catch (const std::exception& e) {
         // A handler threw past the router (a bug): keep serving.
@@ -186,8 +209,12 @@ void Server::run() {
       }
     }
   };
-  for (unsigned i = 1; i < impl_->threads; ++i) extra.emplace_back(body);
-  body();
+  if (impl_->loops.empty()) {
+    for (unsigned i = 1; i < impl_->threads; ++i) extra.emplace_back(body, impl_->ioc.get());
+  } else {
+    for (auto& loop : impl_->loops) extra.emplace_back(body, loop.get());
+  }
+  body(impl_->ioc.get());
   for (auto& t : extra) t.join();
 }
 
@@ -203,6 +230,9 @@ void Server::stop() {
   impl_->registry.stopAll();
   impl_->trimmer->stop();
   impl_->work.reset();
+  // A guard's reset only lowers its loop's count of outstanding work (an
+  // atomic): safe while the loop runs.
+  impl_->loop_work.clear();
 }
 
 }  // namespace fdyno::http

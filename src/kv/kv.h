@@ -197,6 +197,13 @@ struct PostgresOptions {
   // (docs/kv.md); false always uses the per-request one. Both give the same
   // answers; the switch exists so tests can compare them.
   bool set_based_commit = true;
+  // Grouped first point reads in flight at once per process (docs/kv.md),
+  // at most pool_size - 1 so commits always find a connection. One by
+  // default: a read that finds a group in flight rides the next one, and
+  // the fewer statements carry the reads, the less the database spends per
+  // read (measured on 2 cores: 1 group gave GetItem 31-33k/s and 10
+  // PostgreSQL CPU-µs per read; 2 groups 26-28k/s and 16-19 µs).
+  size_t read_groups = 1;
 };
 Result<std::unique_ptr<Store>> openPostgresStore(const std::string& url, const StoreOptions& opts = {},
                                                  const PostgresOptions& pg = {});

@@ -104,6 +104,7 @@ struct PgSettings {
   int statement_timeout_ms = 10000;
   size_t pool_size = 16;
   bool set_based_commit = true;  // PostgresOptions::set_based_commit
+  size_t read_groups = 1;        // PostgresOptions::read_groups
 };
 
 class PgConn {

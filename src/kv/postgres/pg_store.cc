@@ -403,7 +403,7 @@ struct GroupArrays {
 PgStore::PgStore(PgSettings settings, std::string server_id)
     : pool_(std::move(settings)),
       server_id_(std::move(server_id)),
-      reads_(pool_.settings().pool_size / 2) {}
+      reads_(std::clamp<size_t>(pool_.settings().read_groups, 1, std::max<size_t>(1, pool_.settings().pool_size - 1))) {}
 
 PgStore::~PgStore() {
   {
@@ -646,6 +646,7 @@ Result<std::unique_ptr<Store>> openPostgresStore(const std::string& url, const S
   s.statement_timeout_ms = pg_opts.statement_timeout_ms;
   s.pool_size = std::max<size_t>(pg_opts.pool_size, 2);
   s.set_based_commit = pg_opts.set_based_commit;
+  s.read_groups = pg_opts.read_groups;
   // A server id unique across restarts and hosts: host name, pid, random.
   char host[256] = {0};
   ::gethostname(host, sizeof(host) - 1);

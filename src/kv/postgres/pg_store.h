@@ -21,8 +21,8 @@
 //   no waiter wakes for nothing or runs into a held mutex.
 // - First point reads (those that also take the read version, as every
 //   GetItem's and single-item write's) are grouped the same way: up to
-//   half the pool's connections each carry one statement for every first
-//   read queued meanwhile (all of them get the statement's version, which
+//   PgSettings::read_groups statements (one by default) are in flight,
+//   each carrying every first read queued meanwhile (all of them get the statement's version, which
 //   is at least as new as any commit acknowledged before they began). A
 //   read that finds no group in flight goes at once.
 // - A background thread reports this process's oldest read version
@@ -115,8 +115,8 @@ class PgStore final : public Store {
   std::string describe_;
 
   // One commit group in flight at a time: commit versions follow group
-  // order. Up to half the pool's connections carry read groups; the other
-  // half stays for commits and range reads.
+  // order. PgSettings::read_groups read groups (at most pool_size - 1: a
+  // connection always stays for commits and range reads).
   Combiner<PgCommitRequest> commits_{1};
   Combiner<PgReadRequest> reads_;
 

@@ -1,0 +1,104 @@
+// ServerOptions::own_loops: each I/O thread runs its own event loop, owns
+// the connections handed to it round-robin and runs their handlers inline.
+// A handler that waits holds up its own thread only; stop() reaches every
+// loop.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "test_server.h"
+
+namespace fdyno::http {
+namespace {
+
+using namespace fdyno::http::testing;  // NOLINT: test helpers
+using namespace std::chrono_literals;
+
+ServerOptions ownLoops(int threads) {
+  ServerOptions o;
+  o.threads = threads;
+  o.write_threads = 0;
+  o.own_loops = true;
+  return o;
+}
+
+TEST(OwnLoopsTest, ConnectionsAreSpreadOverTheLoopsAndStayOnTheirThread) {
+  std::mutex mu;
+  std::vector<std::thread::id> by_request;
+  TestServer s(
+      [&](std::string_view op, std::string_view body) {
+        std::lock_guard<std::mutex> l(mu);
+        by_request.push_back(std::this_thread::get_id());
+        return api::ApiResponse{200, std::string(body)};
+      },
+      ownLoops(4));
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 8; ++i) clients.push_back(std::make_unique<Client>(s.port()));
+  // Three requests per connection, in turn.
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 8; ++i) {
+      Res r = clients[i]->send(apiRequest("PutItem", std::to_string(i)));
+      ASSERT_EQ(r.result_int(), 200);
+      EXPECT_EQ(r.body(), std::to_string(i));
+    }
+  }
+  ASSERT_EQ(by_request.size(), 24u);
+  std::set<std::thread::id> threads(by_request.begin(), by_request.end());
+  EXPECT_EQ(threads.size(), 4u) << "8 connections over 4 loops";
+  for (int i = 0; i < 8; ++i) {
+    // A connection's requests all ran on one thread (the same loop).
+    EXPECT_EQ(by_request[i], by_request[8 + i]) << i;
+    EXPECT_EQ(by_request[i], by_request[16 + i]) << i;
+  }
+}
+
+TEST(OwnLoopsTest, AWaitingHandlerHoldsUpOnlyItsOwnLoop) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> waiting{false};
+  TestServer s(
+      [&](std::string_view op, std::string_view) {
+        if (op == "PutItem") {
+          waiting = true;
+          released.wait();  // a database round trip that takes long
+        }
+        return api::ApiResponse{200, std::string(op)};
+      },
+      ownLoops(2));
+  // The first connection goes to one loop, the second to the other.
+  Client blocked(s.port());
+  Client other(s.port());
+  std::thread t([&] { EXPECT_EQ(blocked.send(apiRequest("PutItem", "{}")).result_int(), 200); });
+  while (!waiting) std::this_thread::sleep_for(1ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  Res r = other.send(apiRequest("GetItem", "{}"));
+  EXPECT_EQ(r.result_int(), 200);
+  EXPECT_EQ(r.body(), "GetItem");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+  release.set_value();
+  t.join();
+}
+
+TEST(OwnLoopsTest, StopFinishesEveryLoop) {
+  std::atomic<int> calls{0};
+  auto s = std::make_unique<TestServer>(echoHandler(&calls), ownLoops(3));
+  {
+    std::vector<std::unique_ptr<Client>> clients;
+    for (int i = 0; i < 6; ++i) clients.push_back(std::make_unique<Client>(s->port()));
+    for (auto& c : clients) EXPECT_EQ(c->send(apiRequest("GetItem", "{}")).result_int(), 200);
+    // Idle keep-alive connections on every loop: stop closes them all and
+    // run() returns.
+    s->stopAndJoin();
+    EXPECT_TRUE(s->finished());
+  }
+  EXPECT_EQ(calls.load(), 6);
+}
+
+}  // namespace
+}  // namespace fdyno::http
