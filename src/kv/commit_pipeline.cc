@@ -1,7 +1,9 @@
 #include "kv/commit_pipeline.h"
 
+#include <chrono>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include "common/counters.h"
 #include "kv/key_encoding.h"
@@ -105,33 +107,24 @@ CommitPipeline::CommitPipeline(Backend& backend, ReadVersionRegistry& registry, 
       last_version_(backend.publishedVersion()) {}
 
 Result<uint64_t> CommitPipeline::commit(CommitRequest& request) {
-  MutexLock lock(mu_);
-  if (closed_) return Status::Busy("store is closing");
-  queue_.push_back(&request);
-  while (!request.done) {
-    if (leader_active_) {
-      cv_.wait(mu_);
-      continue;
-    }
-    // Our request is still queued and nobody leads: lead one group.
-    leader_active_ = true;
-    std::vector<CommitRequest*> group;
-    group.swap(queue_);
-    lock.unlock();
-    processGroup(group);
-    lock.lock();
-    for (CommitRequest* r : group) r->done = true;
-    leader_active_ = false;
-    cv_.notifyAll();
+  // Counted in before closed_ is read, and close() sets closed_ before it
+  // reads the count (both sequentially consistent): either this commit sees
+  // closed_, or close() waits for it.
+  active_.fetch_add(1);
+  if (closed_.load()) {
+    active_.fetch_sub(1);
+    return Status::Busy("store is closing");
   }
+  groups_.run(request, [this](const std::vector<CommitRequest*>& group) { processGroup(group); });
+  active_.fetch_sub(1);
   if (!request.status.ok()) return request.status;
   return request.version;
 }
 
 void CommitPipeline::close() {
-  MutexLock lock(mu_);
-  closed_ = true;
-  while (leader_active_ || !queue_.empty()) cv_.wait(mu_);
+  closed_.store(true);
+  // Once, at shutdown: the running group (an fsync at most) is short.
+  while (active_.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void CommitPipeline::processGroup(const std::vector<CommitRequest*>& group) {

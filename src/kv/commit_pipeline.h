@@ -8,8 +8,10 @@
 //   request also conflicts with an earlier request of the same group, because
 //   accepted writes enter the log immediately), assigns strictly increasing
 //   versions, resolves atomicAdds and versionstamps, and hands the group to
-//   the backend as ONE atomic batch (one fsync under kSync). Then it wakes
-//   everyone; a waiter whose request is still queued becomes the next leader.
+//   the backend as ONE atomic batch (one fsync under kSync). Then it hands
+//   leadership to the oldest queued request, if any, and wakes only its own
+//   group's requests (common/combiner.h: each sleeps on its thread's Parker,
+//   so none wakes for a group it is not in).
 // - While a leader syncs, new committers queue up and share the next sync:
 //   this is what makes kSync throughput scale with concurrency.
 // - Readers never touch this class; they read published versions only.
@@ -23,10 +25,11 @@
 // disk are counted in counters::kStorageFullWrites.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
-#include "common/mutex.h"
+#include "common/combiner.h"
 #include "common/status.h"
 #include "kv/backend.h"
 #include "kv/conflict_tracker.h"
@@ -36,14 +39,13 @@
 
 namespace fdyno::kv {
 
-struct CommitRequest {
+struct CommitRequest : CombinedRequest {
   uint64_t read_version = 0;
   const ReadConflicts* reads = nullptr;
   const WriteBuffer* writes = nullptr;
   // Filled by the leader.
   Status status;
   uint64_t version = 0;
-  bool done = false;  // guarded by CommitPipeline::mu_ (not annotated: another object's lock)
 };
 
 class CommitPipeline {
@@ -66,11 +68,11 @@ class CommitPipeline {
   ReadVersionRegistry& registry_;
   const bool sync_;
 
-  Mutex mu_;
-  CondVar cv_;
-  std::vector<CommitRequest*> queue_ GUARDED_BY(mu_);
-  bool leader_active_ GUARDED_BY(mu_) = false;
-  bool closed_ GUARDED_BY(mu_) = false;
+  // One group at a time (versions in group order); the leader hands
+  // leadership to the oldest waiter and wakes only its own group.
+  Combiner<CommitRequest> groups_{1};
+  std::atomic<bool> closed_{false};
+  std::atomic<int> active_{0};  // commits between their closed_ check and their return
 
   // Leader-only state.
   ConflictTracker tracker_;
