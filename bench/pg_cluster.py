@@ -12,7 +12,8 @@ FDYNO_ARGS (extra `fdyno serve` flags), FDYNO_BIN (default build/fdyno),
 ROCKSDB (default 1: also run the workloads against one server on the
 embedded RocksDB store, in the same run, for the GetItem comparison).
 
-The ceiling is pgbench with CONNS clients running a custom script of one
+Every measured run starts right after a CHECKPOINT (the URL's user must be
+allowed to run it: a superuser or pg_checkpoint). The ceiling is pgbench with CONNS clients running a custom script of one
 single-row INSERT ... ON CONFLICT per transaction (1 KB value, the same
 synchronous_commit as fdyno's default durability), in pgbench's default
 (simple) protocol and with -M prepared, and one of a single-row SELECT by
@@ -60,7 +61,19 @@ def parse_wrk(out):
     return rps, float(m.group(1)) * scale, int(errors.group(1)) if errors else 0
 
 
+# Every measured run, pgbench's and fdyno's, starts right after a
+# checkpoint: otherwise the WAL written by the run before leaves one in
+# progress (full-page writes, flushing) that slows the next run's commits.
+CHECKPOINT_URL = None
+
+
+def checkpoint():
+    if CHECKPOINT_URL:
+        subprocess.run(["psql", "-q", CHECKPOINT_URL, "-c", "CHECKPOINT"], capture_output=True)
+
+
 def pgbench(url, script, conns, mode="simple"):
+    checkpoint()
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
         f.write(script)
         path = f.name
@@ -141,6 +154,7 @@ def load(url):
 
 
 def run_workload(servers, workload):
+    checkpoint()
     per = max(1, CONNS // len(servers))
     procs = []
     for i, s in enumerate(servers):
@@ -165,6 +179,8 @@ def main():
         pg_dir = tempfile.mkdtemp(prefix="fdyno-bench-pg-", dir="/tmp")
         base = subprocess.run([str(ROOT / "scripts" / "pg-cluster.sh"), "start", pg_dir], capture_output=True,
                               text=True, check=True).stdout.strip()
+    global CHECKPOINT_URL
+    CHECKPOINT_URL = base
     log_dir = tempfile.mkdtemp(prefix="fdyno-bench-logs-")
     try:
         (wtps, wlat), (ptps, plat), (rtps, rlat) = ceiling(base)
