@@ -17,7 +17,7 @@ inline constexpr int64_t kMaxItemCollectionLimitBytes = int64_t{10} << 30;
 
 // Defaults for ServeConfig's threads and write_threads (main.cc).
 inline constexpr int kDefaultWriteThreads = 64;
-inline constexpr int kNetworkStoreThreads = 64;
+inline constexpr int kNetworkStoreThreads = 32;
 
 struct ServeConfig {
   std::string listen = "127.0.0.1:8000";
@@ -28,7 +28,7 @@ struct ServeConfig {
   std::string store;
   int store_connections = 0;         // PostgreSQL connections per server; 0 = 2 x cores, 4..16
   int store_timeout_ms = 10000;      // longest wait on the store per statement
-  int threads = 0;                 // 0 = the store's default (main.cc: cores, or 64 on a network store)
+  int threads = 0;                 // 0 = the store's default (main.cc: cores, or 32 on a network store)
   int write_threads = -1;          // blocking pool for writes; 0 = none; -1 = the store's default (64, or 0 on a network store)
   std::string auth;                // "open", "verify" or "" (choose by address)
   std::string credentials;         // path of ACCESS_KEY_ID:SECRET lines

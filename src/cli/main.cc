@@ -223,7 +223,7 @@ int main(int argc, char** argv) {
                                             "InternalServerError after it (default 10000)")
                               ->check(CLI::Range(100, 600000));
   auto* o_threads = serve->add_option("--threads", threads,
-                                      "I/O threads (default: the number of cores; 64 with --store, each with its own "
+                                      "I/O threads (default: the number of cores; 32 with --store, each with its own "
                                       "event loop)");
   auto* o_write_threads = serve->add_option("--write-threads", write_threads,
                     "Threads for writing operations, which wait on commits (default 64; 0 = run them on the "
