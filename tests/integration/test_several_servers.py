@@ -403,3 +403,50 @@ def test_postgresql_restart_under_load(tmp_path):
             s.stop()
         subprocess.run([SCRIPT, "stop", d], capture_output=True)
         subprocess.run(["rm", "-rf", d])
+
+
+def test_servers_with_their_own_loops_and_with_a_write_pool_share_one_store(postgres_base_url, tmp_path):
+    # The default on a network store: an event loop per I/O thread, handlers
+    # inline. `--write-threads N` brings back the shared loop and a pool that
+    # runs every handler, reads too. Both kinds on one store answer alike,
+    # under concurrent conditional writes.
+    args = postgres_store_args(postgres_base_url)
+    own = start_server(args + ["--threads", "4"], log_dir=tmp_path)
+    pooled = start_server(args + ["--threads", "2", "--write-threads", "4"], log_dir=tmp_path)
+    try:
+        assert "threads: 4 (an event loop each)" in own.log_text()
+        assert "threads: 2 (+4 for writes)" in pooled.log_text()
+        t = unique_name("loops")
+        create_table_and_wait(client_for(own), t)
+        client_for(pooled).put_item(TableName=t, Item={"pk": {"S": "c"}, "n": {"N": "0"}})
+        errors = []
+
+        def worker(i):
+            c = client_for(own if i % 2 else pooled)
+            done = 0
+            while done < 100:
+                cur = c.get_item(TableName=t, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]["N"]
+                try:
+                    c.update_item(TableName=t, Key={"pk": {"S": "c"}}, UpdateExpression="SET n = n + :one",
+                                  ConditionExpression="n = :cur",
+                                  ExpressionAttributeValues={":one": {"N": "1"}, ":cur": {"N": cur}})
+                    done += 1
+                except ClientError as e:
+                    if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                        errors.append(e.response["Error"])
+                        return
+
+        # More clients than the first server has loops: connections share them.
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(10)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == []
+        for s in (own, pooled):
+            got = client_for(s).get_item(TableName=t, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]
+            assert got == {"N": "1000"}
+        client_for(own).delete_table(TableName=t)
+    finally:
+        assert own.stop() == 0, own.log_text()
+        assert pooled.stop() == 0, pooled.log_text()
