@@ -149,12 +149,18 @@ TEST(ConnectionLimitTest, DefaultFollowsTheDescriptorLimit) {
   low.rlim_cur = 200;
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
   const int at200 = defaultMaxConnections();
+  // Own loops (network store): each loop past the first holds
+  // kDescriptorsPerLoop descriptors of the connections' share.
+  const int at200_with_11_loops = defaultMaxConnections(11);
+  const int at200_with_40_loops = defaultMaxConnections(40);
   low.rlim_cur = 40;
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
   const int at40 = defaultMaxConnections();
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
   // 200: 50 for the store's files (a quarter), 64 for the rest.
   EXPECT_EQ(at200, 200 - 50 - kOtherDescriptors);
+  EXPECT_EQ(at200_with_11_loops, 200 - 50 - kOtherDescriptors - 10 * kDescriptorsPerLoop);
+  EXPECT_EQ(at200_with_40_loops, kMinConnections);  // 86 - 117 < the minimum
   EXPECT_EQ(at40, kMinConnections);
 }
 
