@@ -63,13 +63,6 @@ class CondVar {
   }
   // False when the time ran out. Callers loop on their condition (a
   // predicate lambda would hide the guarded reads from the analysis).
-  template <typename Rep, typename Period>
-  bool waitFor(Mutex& mu, std::chrono::duration<Rep, Period> d) REQUIRES(mu) {
-    std::unique_lock<std::mutex> l(mu.m_, std::adopt_lock);
-    const bool ok = cv_.wait_for(l, d) == std::cv_status::no_timeout;
-    l.release();
-    return ok;
-  }
   template <typename Clock, typename Duration>
   bool waitUntil(Mutex& mu, std::chrono::time_point<Clock, Duration> t) REQUIRES(mu) {
     std::unique_lock<std::mutex> l(mu.m_, std::adopt_lock);
@@ -77,7 +70,6 @@ class CondVar {
     l.release();
     return ok;
   }
-  void notifyOne() { cv_.notify_one(); }
   void notifyAll() { cv_.notify_all(); }
 
  private:

@@ -70,9 +70,10 @@ struct ServerOptions {
   // (no context switch, no queueing behind writes). 0 = run every handler on
   // the I/O threads.
   int write_threads = 64;
-  // Every handler runs on the blocking pool, reads too: set when the store
-  // answers reads over the network (PostgreSQL), so an I/O thread never
-  // waits for a database round trip. Needs write_threads > 0.
+  // Every handler runs on the blocking pool, reads too, so an I/O thread
+  // never waits for a database round trip: for a store that answers over
+  // the network run with a pool (`--store` with `--write-threads N`; without
+  // it such a store runs with own_loops). Needs write_threads > 0.
   bool reads_block = false;
   // Each I/O thread runs its own event loop and owns the connections given
   // to it (round-robin at accept), and handlers run inline; run()'s own

@@ -36,6 +36,36 @@ def clients(servers):
     return [client_for(s) for s in servers]
 
 
+def conditional_increments(table, worker_servers, per_worker):
+    """One thread per entry of worker_servers, each adding 1 to item "c"'s n
+    per_worker times with a read, then an UpdateItem conditioned on the value
+    read (retried on ConditionalCheckFailedException). Returns the other
+    errors."""
+    errors = []
+
+    def worker(server):
+        c = client_for(server)
+        done = 0
+        while done < per_worker:
+            cur = c.get_item(TableName=table, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]["N"]
+            try:
+                c.update_item(TableName=table, Key={"pk": {"S": "c"}}, UpdateExpression="SET n = n + :one",
+                              ConditionExpression="n = :cur",
+                              ExpressionAttributeValues={":one": {"N": "1"}, ":cur": {"N": cur}})
+                done += 1
+            except ClientError as e:
+                if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    errors.append(e.response["Error"])
+                    return
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in worker_servers]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return errors
+
+
 def test_table_changes_on_one_server_are_seen_by_the_others_at_once(servers):
     a, b, c = clients(servers)
     t = unique_name("several")
@@ -74,28 +104,7 @@ def test_conditional_increments_from_eight_clients_over_three_servers(servers):
     t = unique_name("severalinc")
     create_table_and_wait(client_for(servers[0]), t)
     client_for(servers[0]).put_item(TableName=t, Item={"pk": {"S": "c"}, "n": {"N": "0"}})
-    errors = []
-
-    def worker(i):
-        c = client_for(servers[i % 3])
-        done = 0
-        while done < 300:
-            cur = c.get_item(TableName=t, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]["N"]
-            try:
-                c.update_item(TableName=t, Key={"pk": {"S": "c"}}, UpdateExpression="SET n = n + :one",
-                              ConditionExpression="n = :cur",
-                              ExpressionAttributeValues={":one": {"N": "1"}, ":cur": {"N": cur}})
-                done += 1
-            except ClientError as e:
-                if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    errors.append(e.response["Error"])
-                    return
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    errors = conditional_increments(t, [servers[i % 3] for i in range(8)], 300)
     assert errors == []
     for s in servers:
         got = client_for(s).get_item(TableName=t, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]
@@ -419,29 +428,8 @@ def test_servers_with_their_own_loops_and_with_a_write_pool_share_one_store(post
         t = unique_name("loops")
         create_table_and_wait(client_for(own), t)
         client_for(pooled).put_item(TableName=t, Item={"pk": {"S": "c"}, "n": {"N": "0"}})
-        errors = []
-
-        def worker(i):
-            c = client_for(own if i % 2 else pooled)
-            done = 0
-            while done < 100:
-                cur = c.get_item(TableName=t, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]["N"]
-                try:
-                    c.update_item(TableName=t, Key={"pk": {"S": "c"}}, UpdateExpression="SET n = n + :one",
-                                  ConditionExpression="n = :cur",
-                                  ExpressionAttributeValues={":one": {"N": "1"}, ":cur": {"N": cur}})
-                    done += 1
-                except ClientError as e:
-                    if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                        errors.append(e.response["Error"])
-                        return
-
         # More clients than the first server has loops: connections share them.
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(10)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        errors = conditional_increments(t, [own if i % 2 else pooled for i in range(10)], 100)
         assert errors == []
         for s in (own, pooled):
             got = client_for(s).get_item(TableName=t, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]

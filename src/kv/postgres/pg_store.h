@@ -11,8 +11,8 @@
 //   statement (one round trip); a first range read or readVersion() costs
 //   one extra round trip.
 // - Commits go through a per-process group commit (common/combiner.h with
-//   one leader): one leader at a time
-//   sends every queued commit in ONE call of fdyno_commit (pg_schema.cc),
+//   one leader): one leader at a time sends every queued commit in ONE call
+//   of fdyno_commit (pg_schema.cc),
 //   which takes the cluster-wide commit lock, validates each request
 //   against the rows written after its read version, assigns versions in
 //   order and writes. One round trip per group. When it is done the leader
@@ -22,9 +22,10 @@
 // - First point reads (those that also take the read version, as every
 //   GetItem's and single-item write's) are grouped the same way: up to
 //   PgSettings::read_groups statements (one by default) are in flight,
-//   each carrying every first read queued meanwhile (all of them get the statement's version, which
-//   is at least as new as any commit acknowledged before they began). A
-//   read that finds no group in flight goes at once.
+//   each carrying every first read queued meanwhile (all of them get the
+//   statement's version, which is at least as new as any commit
+//   acknowledged before they began). A read that finds no group in flight
+//   goes at once.
 // - A background thread reports this process's oldest read version
 //   (fdyno_servers, every second) and collects history no live server
 //   needs (fdyno_collect). A server silent for kDeadAfterSeconds no longer
@@ -39,8 +40,8 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>

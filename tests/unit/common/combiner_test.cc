@@ -93,23 +93,19 @@ TEST(CombinerTest, GroupsAreOldestFirst) {
   });
   while (!first_in) std::this_thread::yield();
   std::mutex mu;
-  std::thread b([&] {
-    Req r;
-    r.input = 2;
-    c.run(r, [&](const std::vector<Req*>& g) {
-      std::lock_guard<std::mutex> l(mu);
-      for (Req* x : g) second_group.push_back(x->input);
+  auto queued = [&](int input) {
+    return std::thread([&, input] {
+      Req r;
+      r.input = input;
+      c.run(r, [&](const std::vector<Req*>& g) {
+        std::lock_guard<std::mutex> l(mu);
+        for (Req* x : g) second_group.push_back(x->input);
+      });
     });
-  });
+  };
+  std::thread b = queued(2);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  std::thread d([&] {
-    Req r;
-    r.input = 3;
-    c.run(r, [&](const std::vector<Req*>& g) {
-      std::lock_guard<std::mutex> l(mu);
-      for (Req* x : g) second_group.push_back(x->input);
-    });
-  });
+  std::thread d = queued(3);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   release = true;
   a.join();
