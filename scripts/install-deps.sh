@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost1.81-dev libsimdjson-dev librocksdb-dev libssl-dev zlib1g-dev
+  libboost1.81-dev libboost-context1.81-dev libsimdjson-dev librocksdb-dev libssl-dev zlib1g-dev
   libcli11-dev libtomlplusplus-dev
   # The shared store: libpq to build, a PostgreSQL server for its tests.
   libpq-dev postgresql

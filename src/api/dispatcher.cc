@@ -5,6 +5,7 @@
 #include <exception>
 #include <string>
 
+#include "common/fiber.h"
 #include "common/log.h"
 
 namespace fdyno::api {
@@ -32,12 +33,16 @@ ApiResponse Dispatcher::handle(const Operation* op, std::string_view body) {
     // (issue 8). So a parser grown past kKeptParserCapacity is dropped when
     // the request ends (its doc and the views into it are dead by then);
     // the next large body pays one allocation, small ones none.
-    thread_local simdjson::dom::parser parser;
+    // Per fiber rather than per thread: on a network store requests run on
+    // fibers (common/fiber.h), and another request of this thread may parse
+    // while this one waits for the database, its document still in use.
+    simdjson::dom::parser& parser = fiberLocal<simdjson::dom::parser>();
     struct DropOversizedParser {
+      simdjson::dom::parser& parser;
       ~DropOversizedParser() {
         if (parser.capacity() > kKeptParserCapacity) parser = simdjson::dom::parser{};
       }
-    } drop_oversized_parser;
+    } drop_oversized_parser{parser};
     simdjson::dom::element doc;
     if (parser.parse(body.data(), body.size(), /*realloc_if_needed=*/true).get(doc) != simdjson::SUCCESS) {
       // DynamoDB answers a body that is not JSON (or is empty) with a bare

@@ -17,7 +17,6 @@ inline constexpr int64_t kMaxItemCollectionLimitBytes = int64_t{10} << 30;
 
 // Defaults for ServeConfig's threads and write_threads (main.cc).
 inline constexpr int kDefaultWriteThreads = 64;
-inline constexpr int kNetworkStoreThreads = 32;
 
 struct ServeConfig {
   std::string listen = "127.0.0.1:8000";

@@ -123,26 +123,19 @@ int runServe(ServeConfig cfg) {
   // The embedded stores answer reads from memory or local disk: a few I/O
   // threads (the cores) run reads inline and writes, which wait for an
   // fsync, go to a pool. On a network store every request waits for the
-  // database: each I/O thread runs its own event loop with every handler
-  // inline (no hand-off between threads), and there are many of them, one
-  // per request waiting at once, so commit groups can grow (http/server.h
-  // ServerOptions::own_loops). --write-threads N > 0 brings the pool back
-  // for a network store, reads included.
+  // database: each I/O thread (one per core) runs its own event loop with
+  // every handler on a fiber, so a request waiting for the database
+  // suspends itself and its thread goes on with the others (no hand-off
+  // between threads, no thread per waiting request; http/server.h
+  // ServerOptions::own_loops and fibers). --write-threads N > 0 brings the
+  // pool back for a network store, reads included.
   const bool network_store = !cfg.store.empty();
   const int write_threads = cfg.write_threads >= 0 ? cfg.write_threads : (network_store ? 0 : kDefaultWriteThreads);
   hopts.write_threads = write_threads;
   hopts.reads_block = network_store && write_threads > 0;
   hopts.own_loops = network_store && write_threads == 0;
-  if (cfg.threads > 0) {
-    hopts.threads = cfg.threads;
-  } else if (hopts.own_loops) {
-    // Each loop holds descriptors (http/server.h kDescriptorsPerLoop): at
-    // most a sixteenth of the limit goes to loops.
-    const int64_t by_limit = std::max<int64_t>(2, descriptorBudget().limit / (16 * http::kDescriptorsPerLoop));
-    hopts.threads = static_cast<int>(std::min<int64_t>(kNetworkStoreThreads, by_limit));
-  } else {
-    hopts.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  }
+  hopts.fibers = hopts.own_loops;
+  hopts.threads = cfg.threads > 0 ? cfg.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   hopts.max_connections = cfg.max_connections;
   hopts.idle_timeout_seconds = cfg.idle_timeout_seconds;
   hopts.request_timeout_seconds = cfg.request_timeout_seconds;
@@ -164,7 +157,7 @@ int runServe(ServeConfig cfg) {
               static_cast<unsigned>(server.port()));
   const std::string threads_text =
       std::to_string(hopts.threads) +
-      (hopts.own_loops ? " (an event loop each)" : " (+" + std::to_string(hopts.write_threads) + " for writes)");
+      (hopts.own_loops ? " (an event loop each, handlers on fibers)" : " (+" + std::to_string(hopts.write_threads) + " for writes)");
   std::printf("storage: %s, durability %s; auth: %s; threads: %s; ready in %.1f ms\n", store->describe().c_str(),
               cfg.durability.c_str(), cfg.auth.c_str(), threads_text.c_str(), ms);
   std::fflush(stdout);

@@ -1,5 +1,7 @@
 #include "common/parker.h"
 
+#include "common/fiber.h"
+
 #include <linux/futex.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@ long futex(std::atomic<uint32_t>* word, int op, uint32_t val, const timespec* ts
 struct Registry {
   std::mutex mu;
   std::vector<Parker*> free;
+  std::vector<Parker*> free_fiber;  // kept apart: fiber_ is set on these
 };
 
 Registry& registry() {
@@ -54,11 +57,46 @@ struct Slot {
 }  // namespace
 
 Parker* Parker::current() {
+  if (Fiber* f = Fiber::current()) return f->parker();
   thread_local Slot slot;
   return slot.p;
 }
 
+Parker* Parker::forFiber(Fiber* fiber) {
+  Registry& r = registry();
+  Parker* p;
+  {
+    std::lock_guard<std::mutex> lock(r.mu);
+    if (r.free_fiber.empty()) {
+      p = new Parker;
+    } else {
+      p = r.free_fiber.back();
+      r.free_fiber.pop_back();
+    }
+  }
+  p->fiber_.store(fiber, std::memory_order_release);
+  return p;
+}
+
+void Parker::releaseFiber(Parker* p) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  r.free_fiber.push_back(p);
+}
+
+void Parker::parkFiber(Fiber* f, uint32_t token) {
+  sleeping_.store(1, std::memory_order_seq_cst);
+  if (word_.load(std::memory_order_seq_cst) != token) {
+    // unpark() came meanwhile. If it also saw sleeping_ set, it has posted
+    // a resume, which must be taken: suspend to receive it.
+    if (sleeping_.exchange(0, std::memory_order_acq_rel) == 1) return;
+  }
+  (void)f;
+  Fiber::suspend();
+}
+
 void Parker::park(uint32_t token) {
+  if (Fiber* f = fiber_.load(std::memory_order_relaxed)) return parkFiber(f, token);
   sleeping_.store(1, std::memory_order_seq_cst);
   // Re-check after announcing: an unpark() between prepare() and here
   // changed word_, so the kernel refuses to sleep (EAGAIN).
@@ -69,6 +107,13 @@ void Parker::park(uint32_t token) {
 bool Parker::parkUntil(uint32_t token, std::chrono::steady_clock::time_point deadline) {
   auto left = deadline - std::chrono::steady_clock::now();
   if (left <= std::chrono::steady_clock::duration::zero()) return word_.load(std::memory_order_acquire) != token;
+  if (Fiber* f = fiber_.load(std::memory_order_relaxed)) {
+    // The timer's unpark() may come after an earlier one woke the fiber:
+    // a spurious return of a later park, which the contract allows.
+    f->scheduler()->wakeAt(deadline, this);
+    parkFiber(f, token);
+    return std::chrono::steady_clock::now() < deadline || word_.load(std::memory_order_acquire) != token;
+  }
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
   timespec ts{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
   sleeping_.store(1, std::memory_order_seq_cst);
@@ -80,7 +125,12 @@ bool Parker::parkUntil(uint32_t token, std::chrono::steady_clock::time_point dea
 
 void Parker::unpark() {
   word_.fetch_add(1, std::memory_order_seq_cst);
-  if (sleeping_.load(std::memory_order_seq_cst) != 0) futex(&word_, FUTEX_WAKE_PRIVATE, 1, nullptr);
+  if (sleeping_.load(std::memory_order_seq_cst) == 0) return;
+  if (Fiber* f = fiber_.load(std::memory_order_acquire)) {
+    if (sleeping_.exchange(0, std::memory_order_acq_rel) == 1) f->scheduler()->post(f);
+    return;
+  }
+  futex(&word_, FUTEX_WAKE_PRIVATE, 1, nullptr);
 }
 
 }  // namespace fdyno

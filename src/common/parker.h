@@ -21,6 +21,10 @@
 //   return spuriously (a late unpark() from an earlier hand-off that reused
 //   the slot), hence the loop.
 // - parkUntil() also returns at the deadline (false).
+// - On a fiber (common/fiber.h), current() is the fiber's own Parker, and
+//   park() suspends the fiber instead of the thread: unpark() then has the
+//   fiber's scheduler resume it (once per suspension: whoever turns
+//   `sleeping_` from 1 to 0 owns the resume).
 // - Thread safety: unpark() from any thread; prepare/park only by the owner.
 #pragma once
 
@@ -30,9 +34,14 @@
 
 namespace fdyno {
 
+class Fiber;
+
 class Parker {
  public:
   static Parker* current();
+  // A Parker for `fiber`, from the same never-freed recycling as threads'.
+  static Parker* forFiber(Fiber* fiber);
+  static void releaseFiber(Parker* p);
 
   uint32_t prepare() const { return word_.load(std::memory_order_acquire); }
   void park(uint32_t token);
@@ -43,8 +52,14 @@ class Parker {
  private:
   std::atomic<uint32_t> word_{0};
   // Set while the owner is (about to be) in the kernel, so unpark() skips
-  // the system call when nobody sleeps.
+  // the system call when nobody sleeps; for a fiber, while it is (about to
+  // be) suspended.
   std::atomic<uint32_t> sleeping_{0};
+  // The fiber owning this Parker, or null for a thread's. Set before the
+  // Parker is handed out; read by unpark() after it took `sleeping_`.
+  std::atomic<Fiber*> fiber_{nullptr};
+
+  void parkFiber(Fiber* f, uint32_t token);
 };
 
 }  // namespace fdyno

@@ -11,6 +11,7 @@
 #include <boost/beast/core/read_size.hpp>
 
 #include "common/log.h"
+#include "http/fiber_loop.h"
 
 namespace fdyno::http {
 
@@ -276,6 +277,7 @@ void Connection::onRead(beast::error_code ec, size_t /*bytes*/) {
   }
   if (ctx_.router.begin(req, res_, scratch_, &call_) == RouteStep::kCallHandler) {
     if ((call_.mayBlock() || ctx_.offload_all) && ctx_.write_pool != nullptr) return offload();
+    if (FiberLoop* loop = FiberLoop::current()) return onFiber(*loop);
     ctx_.router.complete(req, res_, scratch_, call_, ctx_.router.invoke(call_));
   }
   respond();
@@ -290,6 +292,31 @@ void Connection::offload() {
       self->respond();
     });
   });
+}
+
+void Connection::onFiber(FiberLoop& loop) {
+  // Nothing else touches the request meanwhile (no read is pending), as
+  // with offload(); the answer is written from the fiber (an asynchronous
+  // write only starts there, its completion runs on the loop).
+  auto task = [self = shared_from_this()] {
+    try {
+      self->ctx_.router.complete(self->parser_->get(), self->res_, self->scratch_, self->call_,
+                                 self->ctx_.router.invoke(self->call_));
+      self->respond();
+    } catch (const std::exception& e) {
+      log::error(std::string("http: answering on a fiber failed: ") + e.what());
+      self->close();
+    }
+  };
+  try {
+    loop.spawn(task);
+  } catch (const std::bad_alloc&) {
+    // No stack for a new fiber (address space or the kernel's map count
+    // ran out): this request runs on the loop's own stack instead.
+    static log::RateLimit limit(std::chrono::seconds(1));
+    log::warn(limit, "http: no memory for a fiber; answering on the event loop's thread");
+    task();
+  }
 }
 
 void Connection::respond() {

@@ -61,6 +61,7 @@
 namespace fdyno::http {
 
 class Connection;
+class FiberLoop;
 
 // Buffer capacity a connection keeps between requests (see the contract).
 inline constexpr size_t kKeptBufferBytes = 64 * 1024;
@@ -169,6 +170,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void onRead(boost::beast::error_code ec, size_t bytes);
   // Runs call_'s handler on the write pool, then respond() on the strand.
   void offload();
+  // Runs the handler on a fiber of this thread's loop (ServerOptions::fibers).
+  void onFiber(FiberLoop& loop);
   void respond();
   void write(bool close_after);
   void onWrite(bool close_after, boost::beast::error_code ec, size_t bytes);

@@ -15,6 +15,7 @@
 #include "common/descriptors.h"
 #include "common/log.h"
 #include "http/connection.h"
+#include "http/fiber_loop.h"
 #include "http/metrics.h"
 #include "http/request_router.h"
 
@@ -199,6 +200,10 @@ void Server::run() {
   std::vector<std::thread> extra;
   extra.reserve(impl_->threads);
   auto body = [this](net::io_context* loop) {
+    // The connections' loops run their handlers on fibers (not the
+    // acceptor's, which has no connections).
+    std::optional<FiberLoop> fibers;
+    if (impl_->opts.fibers && loop != impl_->ioc.get()) fibers.emplace(*loop);
     for (;;) {
       try {
         loop->run();

@@ -84,6 +84,13 @@ struct ServerOptions {
   // 60 µs, docs/http.md). For stores that answer over the network, with
   // many threads (each a request waiting at once) and write_threads 0.
   bool own_loops = false;
+  // With own_loops: handlers run on fibers (common/fiber.h,
+  // http/fiber_loop.h), so a handler waiting for the database suspends
+  // itself, not its loop's thread, and the other requests of the loop go
+  // on. Then a few loops (one per core) serve as many waiting requests as
+  // there are connections, and a wait costs a switch of stacks instead of
+  // a futex sleep and a wake-up (docs/http.md "Fibers").
+  bool fibers = false;
   size_t max_body_bytes = 16 * 1024 * 1024;
   // A keep-alive connection with no request for this long is closed.
   int idle_timeout_seconds = 60;

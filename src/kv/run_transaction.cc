@@ -4,6 +4,7 @@
 #include <random>
 #include <thread>
 
+#include "common/fiber.h"
 #include "kv/kv.h"
 
 namespace fdyno::kv {
@@ -29,7 +30,8 @@ Status runTransaction(Store& store, const std::function<Status(Transaction&)>& f
     thread_local std::minstd_rand rng(std::random_device{}());
     int64_t cap_us = std::min<int64_t>(int64_t{50} << std::min(attempt, 7), 5000);
     std::uniform_int_distribution<int64_t> dist(0, cap_us);
-    std::this_thread::sleep_for(std::chrono::microseconds(dist(rng)));
+    // On a fiber (common/fiber.h) only this request sleeps, not its thread.
+    sleepFor(std::chrono::microseconds(dist(rng)));
   }
   return last;
 }

@@ -416,14 +416,14 @@ def test_postgresql_restart_under_load(tmp_path):
 
 def test_servers_with_their_own_loops_and_with_a_write_pool_share_one_store(postgres_base_url, tmp_path):
     # The default on a network store: an event loop per I/O thread, handlers
-    # inline. `--write-threads N` brings back the shared loop and a pool that
+    # on fibers. `--write-threads N` brings back the shared loop and a pool that
     # runs every handler, reads too. Both kinds on one store answer alike,
     # under concurrent conditional writes.
     args = postgres_store_args(postgres_base_url)
     own = start_server(args + ["--threads", "4"], log_dir=tmp_path)
     pooled = start_server(args + ["--threads", "2", "--write-threads", "4"], log_dir=tmp_path)
     try:
-        assert "threads: 4 (an event loop each)" in own.log_text()
+        assert "threads: 4 (an event loop each, handlers on fibers)" in own.log_text()
         assert "threads: 2 (+4 for writes)" in pooled.log_text()
         t = unique_name("loops")
         create_table_and_wait(client_for(own), t)

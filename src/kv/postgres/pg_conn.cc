@@ -7,6 +7,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "common/fiber.h"
 #include "kv/postgres/pg_schema.h"
 
 namespace fdyno::kv::pg {
@@ -178,12 +179,20 @@ std::vector<int64_t> PgResult::int8Array(int row, int col) const {
 // ---- PgConn ----
 
 Result<std::unique_ptr<PgConn>> PgConn::open(const PgSettings& settings) {
-  PGconn* c = PQconnectdb(settings.url.c_str());
+  // Connecting without blocking: on a fiber only the fiber waits (for the
+  // TCP handshake, TLS and authentication round trips).
+  PGconn* c = PQconnectStart(settings.url.c_str());
   if (c == nullptr) return Status::IOError("postgres: out of memory");
   std::unique_ptr<PgConn> conn(new PgConn(c));
-  if (PQstatus(c) != CONNECTION_OK) {
-    return Status::IOError(errorText(nullptr, c));
+  if (PQstatus(c) == CONNECTION_BAD) return Status::IOError(errorText(nullptr, c));
+  for (PostgresPollingStatusType st = PGRES_POLLING_WRITING;;) {
+    if (st == PGRES_POLLING_OK) break;
+    if (st == PGRES_POLLING_FAILED) return Status::IOError(errorText(nullptr, c));
+    // The socket may change between attempts (several addresses).
+    waitFd(PQsocket(c), st == PGRES_POLLING_WRITING);
+    st = PQconnectPoll(c);
   }
+  if (PQsetnonblocking(c, 1) != 0) return Status::IOError(errorText(nullptr, c));
   std::string setup = "SET synchronous_commit = ";
   setup += settings.synchronous_commit ? "on" : "off";
   setup += "; SET statement_timeout = " + std::to_string(settings.statement_timeout_ms);
@@ -208,8 +217,8 @@ Status PgConn::prepareAll() {
   size_t n = 0;
   const PreparedStatement* stmts = preparedStatements(&n);
   for (size_t i = 0; i < n; ++i) {
-    PGresult* r = PQprepare(c_, stmts[i].name, stmts[i].sql, stmts[i].params, nullptr);
-    Result<PgResult> res = finish(r);
+    if (PQsendPrepare(c_, stmts[i].name, stmts[i].sql, stmts[i].params, nullptr) == 0) return sendFailed();
+    Result<PgResult> res = awaitOne();
     if (!res.ok()) return res.status();
   }
   return Status::OK();
@@ -228,13 +237,55 @@ Result<PgResult> PgConn::finish(PGresult* r) {
   return Status::IOError(msg);
 }
 
+Status PgConn::sendFailed() {
+  if (PQstatus(c_) != CONNECTION_OK) broken_ = true;
+  return Status::IOError(errorText(nullptr, c_));
+}
+
+// The connection is non-blocking: a send only queues the message, then this
+// writes it out, waiting (on a fiber: suspending) while the socket is full.
+Status PgConn::flushOut() {
+  for (;;) {
+    const int f = PQflush(c_);
+    if (f == 0) return Status::OK();
+    if (f < 0) return sendFailed();
+    waitFd(PQsocket(c_), /*for_write=*/true);
+  }
+}
+
+PGresult* PgConn::nextResult() {
+  while (PQisBusy(c_) != 0) {
+    waitFd(PQsocket(c_), /*for_write=*/false);
+    // On failure the connection is marked bad and PQgetResult reports it.
+    if (PQconsumeInput(c_) == 0) break;
+  }
+  return PQgetResult(c_);
+}
+
+Result<PgResult> PgConn::awaitOne() {
+  Status sent = flushOut();
+  if (!sent.ok()) {
+    while (PGresult* r = PQgetResult(c_)) PQclear(r);
+    return sent;
+  }
+  PGresult* first = nextResult();
+  // A single statement gives one result, then null: read up to the null
+  // before the connection takes the next command.
+  if (first != nullptr) {
+    while (PGresult* more = nextResult()) PQclear(more);
+  }
+  return finish(first);
+}
+
 Result<PgResult> PgConn::execPrepared(const char* name, const PgParams& params) {
   std::vector<const char*> values;
   std::vector<int> lengths, formats;
   params.view(&values, &lengths, &formats);
-  PGresult* r = PQexecPrepared(c_, name, params.count(), values.data(), lengths.data(), formats.data(),
-                               /*resultFormat=*/1);
-  return finish(r);
+  if (PQsendQueryPrepared(c_, name, params.count(), values.data(), lengths.data(), formats.data(),
+                          /*resultFormat=*/1) == 0) {
+    return sendFailed();
+  }
+  return awaitOne();
 }
 
 Result<PgResult> PgConn::exec(std::string_view sql, const PgParams& params) {
@@ -242,19 +293,18 @@ Result<PgResult> PgConn::exec(std::string_view sql, const PgParams& params) {
   std::vector<int> lengths, formats;
   params.view(&values, &lengths, &formats);
   std::string text(sql);
-  PGresult* r = PQexecParams(c_, text.c_str(), params.count(), nullptr, values.data(), lengths.data(),
-                             formats.data(), /*resultFormat=*/1);
-  return finish(r);
+  if (PQsendQueryParams(c_, text.c_str(), params.count(), nullptr, values.data(), lengths.data(), formats.data(),
+                        /*resultFormat=*/1) == 0) {
+    return sendFailed();
+  }
+  return awaitOne();
 }
 
 Status PgConn::execScript(std::string_view sql) {
   std::string text(sql);
-  if (PQsendQuery(c_, text.c_str()) == 0) {
-    if (PQstatus(c_) != CONNECTION_OK) broken_ = true;
-    return Status::IOError(errorText(nullptr, c_));
-  }
-  Status first;
-  while (PGresult* r = PQgetResult(c_)) {
+  if (PQsendQuery(c_, text.c_str()) == 0) return sendFailed();
+  Status first = flushOut();
+  while (PGresult* r = first.ok() ? nextResult() : PQgetResult(c_)) {
     ExecStatusType st = PQresultStatus(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && first.ok()) first = Status::IOError(errorText(r, c_));
     PQclear(r);

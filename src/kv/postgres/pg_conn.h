@@ -6,7 +6,12 @@
 //   store relies on (synchronous_commit from the durability mode,
 //   statement_timeout and lock_timeout; search_path comes from the URL's
 //   options); connections from the pool also prepare the store's
-//   statements (pg_schema.h). One thread at a time.
+//   statements (pg_schema.h). One thread (or fiber) at a time.
+// - Waits: the connection is non-blocking and every wait for the database
+//   (connecting, sending, the answer) goes through common/fiber.h's
+//   waitFd(): on a fiber only the fiber is suspended, elsewhere the thread
+//   blocks in poll(). There is no client-side deadline: the server's
+//   statement_timeout bounds a statement.
 // - Statements are run with binary parameters and binary results
 //   (PgParams builds them; PgResult reads them), so keys and values are
 //   raw bytes, never escaped text.
@@ -129,6 +134,11 @@ class PgConn {
  private:
   explicit PgConn(pg_conn* c) : c_(c) {}
   [[nodiscard]] Result<PgResult> finish(pg_result* r);
+  // The non-blocking steps of a statement (pg_conn.cc).
+  [[nodiscard]] Status sendFailed();
+  [[nodiscard]] Status flushOut();
+  pg_result* nextResult();
+  [[nodiscard]] Result<PgResult> awaitOne();
 
   pg_conn* c_ = nullptr;
   bool broken_ = false;

@@ -12,6 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
+#include "common/fiber.h"
+#include "common/parker.h"
 #include "test_server.h"
 
 namespace fdyno::http {
@@ -98,6 +102,122 @@ TEST(OwnLoopsTest, StopFinishesEveryLoop) {
     EXPECT_TRUE(s->finished());
   }
   EXPECT_EQ(calls.load(), 6);
+}
+
+ServerOptions fiberLoops(int threads) {
+  ServerOptions o = ownLoops(threads);
+  o.fibers = true;
+  return o;
+}
+
+// A handler waiting on a fiber, as the PostgreSQL store's do (a Parker),
+// suspends only itself: with one loop, a request on another connection is
+// answered meanwhile, on the same thread.
+TEST(OwnLoopsTest, OnFibersAWaitingHandlerLetsItsLoopAnswerOthers) {
+  std::atomic<bool> go{false};
+  std::atomic<Parker*> waiting{nullptr};
+  std::atomic<int> in_fiber{0};
+  std::mutex mu;
+  std::set<std::thread::id> threads;
+  TestServer s(
+      [&](std::string_view op, std::string_view) {
+        if (Fiber::current() != nullptr) ++in_fiber;
+        {
+          std::lock_guard<std::mutex> l(mu);
+          threads.insert(std::this_thread::get_id());
+        }
+        if (op == "PutItem") {
+          Parker* p = Parker::current();
+          waiting = p;
+          for (;;) {
+            const uint32_t t = p->prepare();
+            if (go) break;
+            p->park(t);
+          }
+        }
+        return api::ApiResponse{200, std::string(op)};
+      },
+      fiberLoops(1));
+  Client blocked(s.port());
+  Client other(s.port());
+  std::thread t([&] { EXPECT_EQ(blocked.send(apiRequest("PutItem", "{}")).result_int(), 200); });
+  while (waiting == nullptr) std::this_thread::sleep_for(1ms);
+  for (int i = 0; i < 3; ++i) {
+    Res r = other.send(apiRequest("GetItem", "{}"));
+    EXPECT_EQ(r.result_int(), 200);
+    EXPECT_EQ(r.body(), "GetItem");
+  }
+  go = true;
+  waiting.load()->unpark();
+  t.join();
+  EXPECT_EQ(in_fiber.load(), 4);
+  EXPECT_EQ(threads.size(), 1u) << "one loop, one thread";
+}
+
+// The database's socket: waitFd() on a fiber registers it with the loop
+// and suspends; the loop goes on and resumes the handler once it is ready.
+TEST(OwnLoopsTest, OnFibersAHandlerWaitsForADescriptorWithoutBlockingItsLoop) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::atomic<bool> waiting{false};
+  TestServer s(
+      [&](std::string_view op, std::string_view) {
+        if (op == "PutItem") {
+          waiting = true;
+          waitFd(fds[0], /*for_write=*/false);
+          char c = 0;
+          if (::read(fds[0], &c, 1) != 1) return api::ApiResponse{500, ""};
+          return api::ApiResponse{200, std::string(1, c)};
+        }
+        return api::ApiResponse{200, std::string(op)};
+      },
+      fiberLoops(1));
+  Client blocked(s.port());
+  Client other(s.port());
+  std::string got;
+  std::thread t([&] { got = std::string(blocked.send(apiRequest("PutItem", "{}")).body()); });
+  while (!waiting) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(other.send(apiRequest("GetItem", "{}")).body(), "GetItem");
+  char c = 'z';
+  ASSERT_EQ(::write(fds[1], &c, 1), 1);
+  t.join();
+  EXPECT_EQ(got, "z");
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+// stop() while a handler is suspended: the handler finishes, its answer is
+// sent, and run() returns only then (the suspended fiber keeps its loop).
+TEST(OwnLoopsTest, OnFibersStopWaitsForASuspendedHandler) {
+  std::atomic<bool> go{false};
+  std::atomic<Parker*> waiting{nullptr};
+  auto s = std::make_unique<TestServer>(
+      [&](std::string_view op, std::string_view) {
+        Parker* p = Parker::current();
+        waiting = p;
+        for (;;) {
+          const uint32_t t = p->prepare();
+          if (go) break;
+          p->park(t);
+        }
+        // A timed wait too, whose timer must not hold up the loop's end.
+        sleepFor(std::chrono::microseconds(1000));
+        return api::ApiResponse{200, std::string(op)};
+      },
+      fiberLoops(2));
+  Client c(s->port());
+  int status = 0;
+  std::thread t([&] { status = c.send(apiRequest("GetItem", "{}")).result_int(); });
+  while (waiting == nullptr) std::this_thread::sleep_for(1ms);
+  std::thread stopper([&] { s->stopAndJoin(); });
+  std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(s->finished()) << "run() returned under a suspended handler";
+  go = true;
+  waiting.load()->unpark();
+  t.join();
+  stopper.join();
+  EXPECT_EQ(status, 200);
+  EXPECT_TRUE(s->finished());
 }
 
 }  // namespace

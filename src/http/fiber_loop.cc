@@ -1,0 +1,72 @@
+// FiberLoop: contract in fiber_loop.h.
+#include "http/fiber_loop.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <memory>
+
+#include "common/parker.h"
+
+namespace fdyno::http {
+namespace net = boost::asio;
+
+namespace {
+thread_local FiberLoop* t_loop = nullptr;
+}
+
+FiberLoop::FiberLoop(net::io_context& ioc) : ioc_(ioc), outer_(t_loop), pool_(this) { t_loop = this; }
+
+FiberLoop::~FiberLoop() {
+  for (auto& t : timers_) t.cancel();
+  t_loop = outer_;
+  // pool_ ends its idle fibers as it goes (every task has finished: run()
+  // returned, and unfinished tasks hold work on the loop).
+}
+
+FiberLoop* FiberLoop::current() { return t_loop; }
+
+void FiberLoop::spawn(std::function<void()> task) {
+  pool_.spawn([guard = net::make_work_guard(ioc_), task = std::move(task)]() mutable {
+    task();
+    guard.reset();
+  });
+  afterRun();
+}
+
+void FiberLoop::post(Fiber* fiber) {
+  net::post(ioc_, [this, fiber] {
+    fiber->resume();
+    afterRun();
+  });
+}
+
+void FiberLoop::afterRun() {
+  // With no task left nobody waits for a deadline: drop the timers, whose
+  // wake-ups could only be spurious (and which would keep run() going).
+  if (pool_.busy() == 0) {
+    for (auto& t : timers_) t.cancel();
+  }
+}
+
+void FiberLoop::watchFd(int fd, bool for_write, Parker* parker, bool* fired) {
+  auto d = std::make_shared<net::posix::stream_descriptor>(ioc_, fd);
+  d->async_wait(for_write ? net::posix::stream_descriptor::wait_write : net::posix::stream_descriptor::wait_read,
+                [d, parker, fired](const boost::system::error_code&) {
+                  // Deregistered, not closed: the descriptor is its owner's.
+                  (void)d->release();
+                  *fired = true;
+                  parker->unpark();
+                });
+}
+
+void FiberLoop::wakeAt(std::chrono::steady_clock::time_point deadline, Parker* parker) {
+  timers_.emplace_front(ioc_, deadline);
+  auto it = timers_.begin();
+  it->async_wait([this, it, parker](const boost::system::error_code& ec) {
+    if (!ec) parker->unpark();
+    timers_.erase(it);
+  });
+}
+
+}  // namespace fdyno::http

@@ -1,0 +1,51 @@
+// FiberLoop: common/fiber.h's scheduler over one event loop (io_context),
+// for ServerOptions::fibers: the handlers of one loop's connections run on
+// fibers, so a handler waiting for the database suspends only itself.
+//
+// Contract:
+// - Made and destroyed on the loop's thread, around its io_context::run();
+//   current() is this thread's loop meanwhile (null elsewhere).
+// - spawn(task) runs a task on a fiber at once (see FiberPool::spawn); while
+//   any task is unfinished the io_context has outstanding work, so run()
+//   does not return under a suspended request.
+// - post() is thread-safe; the rest is the loop's thread only.
+// - Fd watches register the descriptor with the loop's epoll for one wait
+//   and deregister it when it fires (the descriptor is not closed: it stays
+//   its owner's). Deadline timers that no suspended fiber can still need
+//   (no task unfinished) are cancelled, so they never hold up run()'s end.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <list>
+
+#include "common/fiber.h"
+
+namespace fdyno::http {
+
+class FiberLoop final : public FiberScheduler {
+ public:
+  explicit FiberLoop(boost::asio::io_context& ioc);
+  ~FiberLoop() override;
+  FiberLoop(const FiberLoop&) = delete;
+  FiberLoop& operator=(const FiberLoop&) = delete;
+
+  static FiberLoop* current();
+
+  void spawn(std::function<void()> task);
+
+  void post(Fiber* fiber) override;
+  void watchFd(int fd, bool for_write, Parker* parker, bool* fired) override;
+  void wakeAt(std::chrono::steady_clock::time_point deadline, Parker* parker) override;
+
+ private:
+  void afterRun();
+
+  boost::asio::io_context& ioc_;
+  FiberLoop* outer_;
+  FiberPool pool_;
+  std::list<boost::asio::steady_timer> timers_;
+};
+
+}  // namespace fdyno::http
