@@ -10,6 +10,10 @@ BACKEND=${1:-rocksdb}
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-32}
 WRK_THREADS=${WRK_THREADS:-1}
+# PIN=1: the server on cpu 0 and wrk on cpu 1 (issue 14's setup).
+PIN=${PIN:-0}
+SRV_PIN=(); WRK_PIN=()
+if [ "$PIN" = 1 ]; then SRV_PIN=(taskset -c 0); WRK_PIN=(taskset -c 1); fi
 PORT=${PORT:-$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')}
 DATA=$(mktemp -d)
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
@@ -23,7 +27,7 @@ esac
 
 # Start-up: time from exec to the first successful health check.
 start=$(date +%s%N)
-"$BIN" "${args[@]}" > "$DATA/out.log" 2>&1 &
+"${SRV_PIN[@]}" "$BIN" "${args[@]}" > "$DATA/out.log" 2>&1 &
 PID=$!
 until curl -s -o /dev/null "http://127.0.0.1:$PORT/"; do sleep 0.002; done
 end=$(date +%s%N)
@@ -42,8 +46,10 @@ for i in range(1000):
     c.put_item(TableName="bench", Item={"pk": {"S": f"k{i}"}, "data": {"S": "x" * 1000}})
 PY
 
-echo "== GetItem (1 KB items, $CONNS connections, $DURATION)"
-wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/getitem.lua "http://127.0.0.1:$PORT/"
-echo "== PutItem (1 KB items, $CONNS connections, $DURATION)"
-wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/putitem.lua "http://127.0.0.1:$PORT/"
+# WORKLOADS: wrk scripts of bench/ to run, in order (default "getitem putitem";
+# also updateitem, getupdate = the 50/50 GetItem/UpdateItem mix).
+for w in ${WORKLOADS:-getitem putitem}; do
+  echo "== $w (1 KB items, $CONNS connections, $DURATION)"
+  "${WRK_PIN[@]}" wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency -s "bench/$w.lua" "http://127.0.0.1:$PORT/"
+done
 echo "rss_after_kb $(awk '/VmRSS/ {print $2}' /proc/$PID/status)"

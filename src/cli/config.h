@@ -15,8 +15,6 @@ namespace fdyno::cli {
 // DynamoDB's item collection limit, 10 GiB (engine/item_collection.h).
 inline constexpr int64_t kMaxItemCollectionLimitBytes = int64_t{10} << 30;
 
-// Defaults for ServeConfig's threads and write_threads (main.cc).
-inline constexpr int kDefaultWriteThreads = 64;
 
 struct ServeConfig {
   std::string listen = "127.0.0.1:8000";
@@ -28,7 +26,7 @@ struct ServeConfig {
   int store_connections = 0;         // PostgreSQL connections per server; 0 = 2 x cores, 4..16
   int store_timeout_ms = 10000;      // longest wait on the store per statement
   int threads = 0;                 // 0 = the store's default (main.cc: cores, or 32 on a network store)
-  int write_threads = -1;          // blocking pool for writes; 0 = none; -1 = the store's default (64, or 0 on a network store)
+  int write_threads = -1;          // > 0: a pool of that many threads for writes' handlers; 0 or -1 (default): none, handlers that wait run on fibers
   std::string auth;                // "open", "verify" or "" (choose by address)
   std::string credentials;         // path of ACCESS_KEY_ID:SECRET lines
   std::string log_level = "info";

@@ -3,6 +3,7 @@
 // Start-up is on the measured path (target: under 50 ms to a listening
 // socket), so nothing here does work proportional to the data.
 #include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -28,6 +29,14 @@
 
 namespace fdyno::cli {
 namespace {
+
+// The cores this process may run on (taskset, cgroup cpusets), which
+// std::thread::hardware_concurrency() does not see.
+int availableCores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
 
 // Allocations at least this large get their own mapping, returned to the
 // system when freed.
@@ -120,22 +129,23 @@ int runServe(ServeConfig cfg) {
 
   http::ServerOptions hopts;
   if (!splitHostPort(cfg.listen, &hopts.host, &hopts.port)) return 2;  // checked in finalize
-  // The embedded stores answer reads from memory or local disk: a few I/O
-  // threads (the cores) run reads inline and writes, which wait for an
-  // fsync, go to a pool. On a network store every request waits for the
-  // database: each I/O thread (one per core) runs its own event loop with
-  // every handler on a fiber, so a request waiting for the database
-  // suspends itself and its thread goes on with the others (no hand-off
-  // between threads, no thread per waiting request; http/server.h
-  // ServerOptions::own_loops and fibers). --write-threads N > 0 brings the
-  // pool back for a network store, reads included.
+  // Each I/O thread (one per core this process may run on) runs its own
+  // event loop, and a handler that waits runs on a fiber: a write waiting
+  // for its group commit (the fsync runs on a helper thread), or on a
+  // network store any request waiting for the database, suspends itself
+  // and its thread goes on with the others; no hand-off between threads, no
+  // thread per waiting request (http/server.h ServerOptions::own_loops and
+  // fibers, docs/http.md). On the embedded stores reads never wait and run
+  // inline. --write-threads N > 0 brings back the shared loop and a pool of
+  // N threads for the handlers of writes (on a network store, of all).
   const bool network_store = !cfg.store.empty();
-  const int write_threads = cfg.write_threads >= 0 ? cfg.write_threads : (network_store ? 0 : kDefaultWriteThreads);
+  const int write_threads = std::max(0, cfg.write_threads);
   hopts.write_threads = write_threads;
   hopts.reads_block = network_store && write_threads > 0;
-  hopts.own_loops = network_store && write_threads == 0;
+  hopts.own_loops = write_threads == 0;
   hopts.fibers = hopts.own_loops;
-  hopts.threads = cfg.threads > 0 ? cfg.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  hopts.reads_inline = hopts.own_loops && !network_store;
+  hopts.threads = cfg.threads > 0 ? cfg.threads : availableCores();
   hopts.max_connections = cfg.max_connections;
   hopts.idle_timeout_seconds = cfg.idle_timeout_seconds;
   hopts.request_timeout_seconds = cfg.request_timeout_seconds;
@@ -219,8 +229,8 @@ int main(int argc, char** argv) {
                                       "I/O threads (default: the number of cores; 32 with --store, each with its own "
                                       "event loop)");
   auto* o_write_threads = serve->add_option("--write-threads", write_threads,
-                    "Threads for writing operations, which wait on commits (default 64; 0 = run them on the "
-                    "I/O threads, the default with --store)")
+                    "A pool of N threads for the handlers of writing operations (with --store: of every "
+                    "operation) instead of fibers on the I/O threads (default 0: fibers)")
       ->check(CLI::Range(0, 1024));
   auto* o_auth = serve->add_option("--auth", auth, "open or verify (default: open on loopback without credentials)");
   auto* o_cred = serve->add_option("--credentials", credentials, "File of ACCESS_KEY_ID:SECRET lines");

@@ -9,7 +9,10 @@
 #include <atomic>
 #include <boost/context/fiber.hpp>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <mutex>
 #include <exception>
 #include <new>
 #include <thread>
@@ -211,6 +214,64 @@ void sleepFor(std::chrono::microseconds d) {
     const uint32_t token = p->prepare();
     if (std::chrono::steady_clock::now() >= deadline) return;
     p->park(token);
+  }
+}
+
+namespace {
+
+struct BlockingJob {
+  const std::function<void()>* fn;
+  Parker* parker;
+  std::atomic<bool> done{false};
+};
+
+// Leaked on purpose: its threads live as long as the process.
+struct BlockingThreads {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<BlockingJob*> jobs;
+
+  BlockingThreads() {
+    for (size_t i = 0; i < kBlockingThreads; ++i) std::thread([this] { work(); }).detach();
+  }
+  void work() {
+    for (;;) {
+      BlockingJob* job;
+      {
+        std::unique_lock<std::mutex> l(mu);
+        cv.wait(l, [this] { return !jobs.empty(); });
+        job = jobs.front();
+        jobs.pop_front();
+      }
+      (*job->fn)();
+      Parker* p = job->parker;  // the job is gone once done is set
+      job->done.store(true, std::memory_order_release);
+      p->unpark();
+    }
+  }
+};
+
+}  // namespace
+
+void runBlocking(const std::function<void()>& fn) {
+  Fiber* f = Fiber::current();
+  if (f == nullptr) {
+    fn();
+    return;
+  }
+  static BlockingThreads* threads = new BlockingThreads;
+  BlockingJob job;
+  job.fn = &fn;
+  job.parker = f->parker();
+  {
+    std::lock_guard<std::mutex> l(threads->mu);
+    threads->jobs.push_back(&job);
+  }
+  threads->cv.notify_one();
+  for (;;) {
+    const uint32_t token = job.parker->prepare();
+    if (job.done.load(std::memory_order_acquire)) return;
+    job.parker->park(token);
   }
 }
 

@@ -132,6 +132,13 @@ void waitFd(int fd, bool for_write);
 // Sleeps: on a fiber by suspending it, else the thread.
 void sleepFor(std::chrono::microseconds d);
 
+// Runs `fn`, which blocks its thread (an fsync), without blocking a fiber's
+// thread: on a fiber, on one of a few process-wide helper threads (started on
+// first use, kBlockingThreads of them) while the fiber is suspended; off
+// fibers, inline. `fn` must not throw.
+inline constexpr size_t kBlockingThreads = 2;
+void runBlocking(const std::function<void()>& fn);
+
 namespace fiber_detail {
 size_t newLocalId();
 }

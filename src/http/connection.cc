@@ -277,7 +277,9 @@ void Connection::onRead(beast::error_code ec, size_t /*bytes*/) {
   }
   if (ctx_.router.begin(req, res_, scratch_, &call_) == RouteStep::kCallHandler) {
     if ((call_.mayBlock() || ctx_.offload_all) && ctx_.write_pool != nullptr) return offload();
-    if (FiberLoop* loop = FiberLoop::current()) return onFiber(*loop);
+    if (FiberLoop* loop = FiberLoop::current(); loop != nullptr && (call_.mayBlock() || !ctx_.reads_inline)) {
+      return onFiber(*loop);
+    }
     ctx_.router.complete(req, res_, scratch_, call_, ctx_.router.invoke(call_));
   }
   respond();

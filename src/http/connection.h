@@ -8,7 +8,9 @@
 //   requests wait in the read buffer and are answered in order.
 // - A writing operation's handler (HandlerCall::mayBlock), or every handler
 //   with ConnectionContext::offload_all, runs on the write pool when there
-//   is one; its answer is posted back to the strand. Nothing
+//   is one; its answer is posted back to the strand. Without a pool, on a
+//   loop with fibers (http/fiber_loop.h), a handler runs on a fiber, which
+//   also writes the answer (reads stay inline with reads_inline). Nothing
 //   else touches the request while it runs (no read is pending), and a work
 //   guard keeps the I/O context alive until the answer is back.
 // - Timeouts: a keep-alive connection waiting for the first byte of its next
@@ -137,6 +139,8 @@ struct ConnectionContext {
   boost::asio::thread_pool* write_pool = nullptr;
   // Run every handler there, reads too (ServerOptions::reads_block).
   bool offload_all = false;
+  // With fibers, reads run on the loop's stack (ServerOptions::reads_inline).
+  bool reads_inline = false;
   // Told when a request needed buffers larger than a connection keeps (null: nobody).
   MemoryTrimmer* trimmer = nullptr;
 };

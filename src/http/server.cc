@@ -59,6 +59,7 @@ struct Server::Impl {
       ctx.write_pool = &*write_pool;
       ctx.offload_all = opts.reads_block;
     }
+    ctx.reads_inline = opts.reads_inline;
     trimmer.emplace(*ioc, ctx.write_pool);
     ctx.trimmer = &*trimmer;
     if (opts.own_loops) {

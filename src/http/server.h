@@ -15,10 +15,13 @@
 //   descriptors. When accept() fails for lack of resources (EMFILE, ENFILE,
 //   ENOBUFS, ENOMEM) the server pauses accepting for kAcceptPause instead of
 //   retrying at once, and logs at most one line per second about it.
-// - The handler is called concurrently from the I/O threads (reads) and the
-//   write pool's threads (operations whose row in api/operations.h says
-//   write_pool, see ServerOptions::write_threads) and must be thread-safe;
-//   exceptions it throws become HTTP 500. It is called for every API request
+// - The handler is called concurrently from the I/O threads (inline, or on
+//   their fibers with ServerOptions::fibers) and the write pool's threads
+//   (operations whose row in api/operations.h says write_pool, see
+//   ServerOptions::write_threads) and must be thread-safe; exceptions it
+//   throws become HTTP 500. On a fiber, a handler's waits must suspend the
+//   fiber (common/fiber.h: Parker, waitFd, sleepFor, runBlocking), never
+//   block the thread, which serves the loop's other connections. It is called for every API request
 //   that passed the protocol checks, also for operation names that are in no
 //   row (the handler answers those, e.g. UnknownOperationException).
 // - A connection handles one request at a time, so pipelined requests are
@@ -68,7 +71,7 @@ struct ServerOptions {
   // fsync, and only as many commits share one fsync as are waiting at once,
   // so they get many threads, while reads stay on the `threads` I/O threads
   // (no context switch, no queueing behind writes). 0 = run every handler on
-  // the I/O threads.
+  // the I/O threads (`fdyno serve`'s default, with own_loops and fibers).
   int write_threads = 64;
   // Every handler runs on the blocking pool, reads too, so an I/O thread
   // never waits for a database round trip: for a store that answers over
@@ -81,8 +84,8 @@ struct ServerOptions {
   // waits for a database round trip holds up only its own thread's
   // connections, and a request never moves between threads (no hand-off:
   // on the PostgreSQL store fdyno's CPU per PutItem fell from 128 to about
-  // 60 µs, docs/http.md). For stores that answer over the network, with
-  // many threads (each a request waiting at once) and write_threads 0.
+  // 60 µs, docs/http.md). With write_threads 0; `fdyno serve` runs so, with
+  // fibers, by default.
   bool own_loops = false;
   // With own_loops: handlers run on fibers (common/fiber.h,
   // http/fiber_loop.h), so a handler waiting for the database suspends
@@ -91,6 +94,10 @@ struct ServerOptions {
   // there are connections, and a wait costs a switch of stacks instead of
   // a futex sleep and a wake-up (docs/http.md "Fibers").
   bool fibers = false;
+  // With fibers: reads (operations not in the write_pool column) run on the
+  // loop's own stack, not on a fiber, for a store whose reads never wait
+  // (the embedded ones): no fiber to start for them.
+  bool reads_inline = false;
   size_t max_body_bytes = 16 * 1024 * 1024;
   // A keep-alive connection with no request for this long is closed.
   int idle_timeout_seconds = 60;

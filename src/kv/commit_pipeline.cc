@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/counters.h"
+#include "common/fiber.h"
 #include "kv/key_encoding.h"
 
 namespace fdyno::kv {
@@ -168,7 +169,13 @@ void CommitPipeline::processGroup(const std::vector<CommitRequest*>& group) {
   // failed to apply simply never becomes visible.
   last_version_ = next;
   if (failure.ok() && !accepted.empty()) {
-    failure = backend_.applyGroup(writer.mutations(), next, sync_, oldest);
+    if (sync_) {
+      // The fsync blocks: on a fiber it runs on a helper thread, so the
+      // leader's event loop goes on serving (and queueing the next group).
+      runBlocking([&] { failure = backend_.applyGroup(writer.mutations(), next, sync_, oldest); });
+    } else {
+      failure = backend_.applyGroup(writer.mutations(), next, sync_, oldest);
+    }
   }
   if (!failure.ok()) {
     if (!accepted.empty()) backend_.publishUnchanged(next);

@@ -10,8 +10,10 @@
 //   versions, resolves atomicAdds and versionstamps, and hands the group to
 //   the backend as ONE atomic batch (one fsync under kSync). Then it hands
 //   leadership to the oldest queued request, if any, and wakes only its own
-//   group's requests (common/combiner.h: each sleeps on its thread's Parker,
-//   so none wakes for a group it is not in).
+//   group's requests (common/combiner.h: each waits on its own Parker, so
+//   none wakes for a group it is not in). On a fiber the batch's write and
+//   fsync run on a helper thread (common/fiber.h runBlocking), so the
+//   leader's event loop goes on meanwhile.
 // - While a leader syncs, new committers queue up and share the next sync:
 //   this is what makes kSync throughput scale with concurrency.
 // - Readers never touch this class; they read published versions only.

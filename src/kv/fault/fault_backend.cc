@@ -1,6 +1,7 @@
 // The fault layer behind kv/fault_injection.h: a Backend decorator.
 #include <thread>
 
+#include "common/fiber.h"
 #include "kv/backend.h"
 #include "kv/fault_injection.h"
 #include "kv/memory/memory_backend.h"
@@ -75,7 +76,7 @@ class FaultBackend final : public Backend {
   Result<std::optional<std::string>> readLatest(std::string_view key) override { return inner_->readLatest(key); }
   Status applyGroup(std::span<const Mutation> mutations, uint64_t last_version, bool sync,
                     uint64_t oldest_read_version) override {
-    if (auto d = faults_->commitDelay(); d.count() > 0) std::this_thread::sleep_for(d);
+    if (auto d = faults_->commitDelay(); d.count() > 0) sleepFor(std::chrono::duration_cast<std::chrono::microseconds>(d));
     FDYNO_RETURN_IF_ERROR(faults_->takeCommitFault());
     return inner_->applyGroup(mutations, last_version, sync, oldest_read_version);
   }
