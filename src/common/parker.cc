@@ -35,23 +35,26 @@ Registry& registry() {
   return *r;
 }
 
+// A Parker from `free` (one of the registry's lists), or a new one.
+Parker* take(std::vector<Parker*> Registry::*free) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  std::vector<Parker*>& list = r.*free;
+  if (list.empty()) return new Parker;
+  Parker* p = list.back();
+  list.pop_back();
+  return p;
+}
+
+void giveBack(std::vector<Parker*> Registry::*free, Parker* p) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  (r.*free).push_back(p);
+}
+
 struct Slot {
-  Parker* p;
-  Slot() {
-    Registry& r = registry();
-    std::lock_guard<std::mutex> lock(r.mu);
-    if (r.free.empty()) {
-      p = new Parker;
-    } else {
-      p = r.free.back();
-      r.free.pop_back();
-    }
-  }
-  ~Slot() {
-    Registry& r = registry();
-    std::lock_guard<std::mutex> lock(r.mu);
-    r.free.push_back(p);
-  }
+  Parker* p = take(&Registry::free);
+  ~Slot() { giveBack(&Registry::free, p); }
 };
 
 }  // namespace
@@ -63,26 +66,12 @@ Parker* Parker::current() {
 }
 
 Parker* Parker::forFiber(Fiber* fiber) {
-  Registry& r = registry();
-  Parker* p;
-  {
-    std::lock_guard<std::mutex> lock(r.mu);
-    if (r.free_fiber.empty()) {
-      p = new Parker;
-    } else {
-      p = r.free_fiber.back();
-      r.free_fiber.pop_back();
-    }
-  }
+  Parker* p = take(&Registry::free_fiber);
   p->fiber_.store(fiber, std::memory_order_release);
   return p;
 }
 
-void Parker::releaseFiber(Parker* p) {
-  Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  r.free_fiber.push_back(p);
-}
+void Parker::releaseFiber(Parker* p) { giveBack(&Registry::free_fiber, p); }
 
 void Parker::parkFiber(Fiber* f, uint32_t token) {
   sleeping_.store(1, std::memory_order_seq_cst);

@@ -104,6 +104,18 @@ TEST(OwnLoopsTest, StopFinishesEveryLoop) {
   EXPECT_EQ(calls.load(), 6);
 }
 
+// What a store's wait does: parks this fiber (or thread) until `go`, after
+// publishing its Parker in `waiting` for the test to unpark.
+void parkUntilGo(const std::atomic<bool>& go, std::atomic<Parker*>& waiting) {
+  Parker* p = Parker::current();
+  waiting = p;
+  for (;;) {
+    const uint32_t t = p->prepare();
+    if (go) break;
+    p->park(t);
+  }
+}
+
 ServerOptions fiberLoops(int threads) {
   ServerOptions o = ownLoops(threads);
   o.fibers = true;
@@ -127,13 +139,7 @@ TEST(OwnLoopsTest, OnFibersAWaitingHandlerLetsItsLoopAnswerOthers) {
           threads.insert(std::this_thread::get_id());
         }
         if (op == "PutItem") {
-          Parker* p = Parker::current();
-          waiting = p;
-          for (;;) {
-            const uint32_t t = p->prepare();
-            if (go) break;
-            p->park(t);
-          }
+          parkUntilGo(go, waiting);
         }
         return api::ApiResponse{200, std::string(op)};
       },
@@ -193,13 +199,7 @@ TEST(OwnLoopsTest, OnFibersStopWaitsForASuspendedHandler) {
   std::atomic<Parker*> waiting{nullptr};
   auto s = std::make_unique<TestServer>(
       [&](std::string_view op, std::string_view) {
-        Parker* p = Parker::current();
-        waiting = p;
-        for (;;) {
-          const uint32_t t = p->prepare();
-          if (go) break;
-          p->park(t);
-        }
+        parkUntilGo(go, waiting);
         // A timed wait too, whose timer must not hold up the loop's end.
         sleepFor(std::chrono::microseconds(1000));
         return api::ApiResponse{200, std::string(op)};
