@@ -209,12 +209,13 @@ void sleepFor(std::chrono::microseconds d) {
   }
   const auto deadline = std::chrono::steady_clock::now() + d;
   Parker* p = f->parker();
-  f->scheduler()->wakeAt(deadline, p);
+  void* wake = f->scheduler()->wakeAt(deadline, p);
   for (;;) {
     const uint32_t token = p->prepare();
-    if (std::chrono::steady_clock::now() >= deadline) return;
+    if (std::chrono::steady_clock::now() >= deadline) break;
     p->park(token);
   }
+  f->scheduler()->cancelWake(wake);
 }
 
 namespace {

@@ -60,8 +60,12 @@ class FiberScheduler {
   // *fired, then calls parker->unpark(). On the scheduler's thread only;
   // the watch cannot be cancelled (the waiter waits for it).
   virtual void watchFd(int fd, bool for_write, Parker* parker, bool* fired) = 0;
-  // Calls parker->unpark() at `deadline`. On the scheduler's thread only.
-  virtual void wakeAt(std::chrono::steady_clock::time_point deadline, Parker* parker) = 0;
+  // Calls parker->unpark() at `deadline`, unless cancelled first. Returns
+  // the handle that cancelWake() takes exactly once, when the wait ended
+  // (by the deadline or not): so no timer outlives its wait. On the
+  // scheduler's thread only.
+  virtual void* wakeAt(std::chrono::steady_clock::time_point deadline, Parker* parker) = 0;
+  virtual void cancelWake(void* handle) = 0;
 };
 
 class FiberPool;

@@ -97,10 +97,10 @@ bool Parker::parkUntil(uint32_t token, std::chrono::steady_clock::time_point dea
   auto left = deadline - std::chrono::steady_clock::now();
   if (left <= std::chrono::steady_clock::duration::zero()) return word_.load(std::memory_order_acquire) != token;
   if (Fiber* f = fiber_.load(std::memory_order_relaxed)) {
-    // The timer's unpark() may come after an earlier one woke the fiber:
-    // a spurious return of a later park, which the contract allows.
-    f->scheduler()->wakeAt(deadline, this);
+    // The timer is cancelled once the wait is over, however it ended.
+    void* wake = f->scheduler()->wakeAt(deadline, this);
     parkFiber(f, token);
+    f->scheduler()->cancelWake(wake);
     return std::chrono::steady_clock::now() < deadline || word_.load(std::memory_order_acquire) != token;
   }
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();

@@ -18,7 +18,6 @@ thread_local FiberLoop* t_loop = nullptr;
 FiberLoop::FiberLoop(net::io_context& ioc) : ioc_(ioc), outer_(t_loop), pool_(this) { t_loop = this; }
 
 FiberLoop::~FiberLoop() {
-  for (auto& t : timers_) t.cancel();
   t_loop = outer_;
   // pool_ ends its idle fibers as it goes (every task has finished: run()
   // returned, and unfinished tasks hold work on the loop).
@@ -31,22 +30,10 @@ void FiberLoop::spawn(std::function<void()> task) {
     task();
     guard.reset();
   });
-  afterRun();
 }
 
 void FiberLoop::post(Fiber* fiber) {
-  net::post(ioc_, [this, fiber] {
-    fiber->resume();
-    afterRun();
-  });
-}
-
-void FiberLoop::afterRun() {
-  // With no task left nobody waits for a deadline: drop the timers, whose
-  // wake-ups could only be spurious (and which would keep run() going).
-  if (pool_.busy() == 0) {
-    for (auto& t : timers_) t.cancel();
-  }
+  net::post(ioc_, [fiber] { fiber->resume(); });
 }
 
 void FiberLoop::watchFd(int fd, bool for_write, Parker* parker, bool* fired) {
@@ -60,13 +47,29 @@ void FiberLoop::watchFd(int fd, bool for_write, Parker* parker, bool* fired) {
                 });
 }
 
-void FiberLoop::wakeAt(std::chrono::steady_clock::time_point deadline, Parker* parker) {
-  timers_.emplace_front(ioc_, deadline);
-  auto it = timers_.begin();
-  it->async_wait([this, it, parker](const boost::system::error_code& ec) {
+void* FiberLoop::wakeAt(std::chrono::steady_clock::time_point deadline, Parker* parker) {
+  wakes_.emplace_front(ioc_, deadline);
+  auto it = wakes_.begin();
+  it->self = it;
+  it->timer.async_wait([this, it, parker](const boost::system::error_code& ec) {
+    if (it->cancelled) {
+      wakes_.erase(it);
+      return;
+    }
+    it->fired = true;
     if (!ec) parker->unpark();
-    timers_.erase(it);
   });
+  return &*it;
+}
+
+void FiberLoop::cancelWake(void* handle) {
+  Wake* w = static_cast<Wake*>(handle);
+  if (w->fired) {
+    wakes_.erase(w->self);
+    return;
+  }
+  w->cancelled = true;
+  w->timer.cancel();  // the handler still runs (aborted, or already due) and erases it
 }
 
 }  // namespace fdyno::http

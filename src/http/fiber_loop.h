@@ -11,8 +11,9 @@
 // - post() is thread-safe; the rest is the loop's thread only.
 // - Fd watches register the descriptor with the loop's epoll for one wait
 //   and deregister it when it fires (the descriptor is not closed: it stays
-//   its owner's). Deadline timers that no suspended fiber can still need
-//   (no task unfinished) are cancelled, so they never hold up run()'s end.
+//   its owner's). A deadline timer lives until its wait cancels it
+//   (cancelWake), so none outlives the fiber waiting on it or holds up
+//   run()'s end.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -37,15 +38,22 @@ class FiberLoop final : public FiberScheduler {
 
   void post(Fiber* fiber) override;
   void watchFd(int fd, bool for_write, Parker* parker, bool* fired) override;
-  void wakeAt(std::chrono::steady_clock::time_point deadline, Parker* parker) override;
+  void* wakeAt(std::chrono::steady_clock::time_point deadline, Parker* parker) override;
+  void cancelWake(void* handle) override;
 
  private:
-  void afterRun();
+  struct Wake {
+    explicit Wake(boost::asio::io_context& ioc, std::chrono::steady_clock::time_point at) : timer(ioc, at) {}
+    boost::asio::steady_timer timer;
+    std::list<Wake>::iterator self;
+    bool fired = false;      // the handler ran: cancelWake() erases it
+    bool cancelled = false;  // cancelWake() came first: the handler erases it
+  };
 
   boost::asio::io_context& ioc_;
   FiberLoop* outer_;
   FiberPool pool_;
-  std::list<boost::asio::steady_timer> timers_;
+  std::list<Wake> wakes_;
 };
 
 }  // namespace fdyno::http

@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <future>
 #include <mutex>
 #include <set>
@@ -62,6 +63,13 @@ class ThreadScheduler final : public FiberScheduler {
     }
   }
   std::thread::id id() const { return thread_.get_id(); }
+  // pendingWakes(), read on the scheduler's thread.
+  int wakesLeft() {
+    std::promise<int> n;
+    auto f = n.get_future();
+    run([&] { n.set_value(pendingWakes()); });
+    return f.get();
+  }
 
   void post(Fiber* fiber) override {
     {
@@ -73,9 +81,23 @@ class ThreadScheduler final : public FiberScheduler {
   void watchFd(int fd, bool for_write, Parker* parker, bool* fired) override {
     watches_.push_back({fd, for_write, parker, fired});
   }
-  void wakeAt(std::chrono::steady_clock::time_point deadline, Parker* parker) override {
-    timers_.push_back({deadline, parker});
+  void* wakeAt(std::chrono::steady_clock::time_point deadline, Parker* parker) override {
+    timers_.push_back(std::make_unique<Timer>(Timer{deadline, parker}));
+    ++wakes_;
+    return timers_.back().get();
   }
+  void cancelWake(void* handle) override {
+    --wakes_;
+    for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+      if (it->get() == handle) {
+        timers_.erase(it);
+        return;
+      }
+    }
+    ADD_FAILURE() << "cancelWake of an unknown handle";
+  }
+  // wakeAt() calls not yet matched by cancelWake() (the scheduler's thread).
+  int pendingWakes() const { return wakes_; }
 
  private:
   struct Watch {
@@ -87,6 +109,7 @@ class ThreadScheduler final : public FiberScheduler {
   struct Timer {
     std::chrono::steady_clock::time_point at;
     Parker* parker;
+    bool fired = false;
   };
 
   void loop() {
@@ -118,16 +141,14 @@ class ThreadScheduler final : public FiberScheduler {
         }
         watches_.swap(left);
       }
+      // A due timer fires once and stays until its wait cancels it.
       const auto now = std::chrono::steady_clock::now();
-      std::vector<Timer> later;
       for (auto& t : timers_) {
-        if (t.at <= now) {
-          t.parker->unpark();
-        } else {
-          later.push_back(t);
+        if (!t->fired && t->at <= now) {
+          t->fired = true;
+          t->parker->unpark();
         }
       }
-      timers_.swap(later);
     }
     pool_ = nullptr;
   }
@@ -139,7 +160,8 @@ class ThreadScheduler final : public FiberScheduler {
   // The scheduler's thread only:
   FiberPool* pool_ = nullptr;
   std::vector<Watch> watches_;
-  std::vector<Timer> timers_;
+  std::vector<std::unique_ptr<Timer>> timers_;
+  int wakes_ = 0;
   std::thread thread_;
 };
 
@@ -287,6 +309,7 @@ TEST(FiberTest, SleepForSuspendsOnlyTheFiber) {
   s.drain();
   EXPECT_GE(std::chrono::steady_clock::now() - t0, 30ms);
   EXPECT_EQ(order, (std::vector<char>{'b', 'a'}));
+  EXPECT_EQ(s.wakesLeft(), 0);
 }
 
 TEST(FiberTest, ParkUntilOnAFiberReturnsFalseAtTheDeadline) {
@@ -306,6 +329,32 @@ TEST(FiberTest, ParkUntilOnAFiberReturnsFalseAtTheDeadline) {
   });
   s.drain();
   EXPECT_EQ(result.load(), 0);
+  EXPECT_EQ(s.wakesLeft(), 0);
+}
+
+TEST(FiberTest, AnEarlyUnparkCancelsTheDeadlineTimer) {
+  ThreadScheduler s;
+  std::atomic<Parker*> parker{nullptr};
+  std::atomic<bool> go{false};
+  std::atomic<int> result{-1};
+  s.spawn([&] {
+    Parker* p = Parker::current();
+    parker = p;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (;;) {
+      const uint32_t t = p->prepare();
+      if (go) break;
+      if (!p->parkUntil(t, deadline)) break;
+    }
+    result = go ? 1 : 0;
+  });
+  while (parker == nullptr) std::this_thread::sleep_for(1ms);
+  go = true;
+  parker.load()->unpark();
+  s.drain();
+  EXPECT_EQ(result.load(), 1);
+  // No timer left for 30 s from now: it went with its wait.
+  EXPECT_EQ(s.wakesLeft(), 0);
 }
 
 struct Local {
