@@ -182,6 +182,10 @@ bool FiberPool::recycle(Fiber* f) {
 }
 
 void waitFd(int fd, bool for_write) {
+  // No descriptor (libpq's PQsocket of a connection already gone): nothing
+  // to wait for; the next call on it reports the failure. poll() would
+  // ignore it and wait for ever.
+  if (fd < 0) return;
   Fiber* f = Fiber::current();
   if (f == nullptr) {
     pollfd p{fd, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};

@@ -131,6 +131,7 @@ class FiberPool {
 
 // Blocks until `fd` is readable (or writable), or has an error or hang-up:
 // on a fiber by suspending it (FiberScheduler::watchFd), else with poll().
+// Returns at once for a negative fd.
 void waitFd(int fd, bool for_write);
 
 // Sleeps: on a fiber by suspending it, else the thread.

@@ -37,7 +37,16 @@ void FiberLoop::post(Fiber* fiber) {
 }
 
 void FiberLoop::watchFd(int fd, bool for_write, Parker* parker, bool* fired) {
-  auto d = std::make_shared<net::posix::stream_descriptor>(ioc_, fd);
+  auto d = std::make_shared<net::posix::stream_descriptor>(ioc_);
+  boost::system::error_code ec;
+  d->assign(fd, ec);
+  if (ec) {
+    // Not a descriptor epoll can watch: "ready" at once, and the caller's
+    // next read or write reports what is wrong with it.
+    *fired = true;
+    parker->unpark();
+    return;
+  }
   d->async_wait(for_write ? net::posix::stream_descriptor::wait_write : net::posix::stream_descriptor::wait_read,
                 [d, parker, fired](const boost::system::error_code&) {
                   // Deregistered, not closed: the descriptor is its owner's.

@@ -292,6 +292,18 @@ TEST(FiberTest, WaitFdOffAFiberBlocksInPoll) {
   ::close(fds[1]);
 }
 
+TEST(FiberTest, WaitFdOfNoDescriptorReturnsAtOnce) {
+  waitFd(-1, false);  // off a fiber: poll() would wait for ever
+  ThreadScheduler s;
+  std::atomic<bool> done{false};
+  s.spawn([&] {
+    waitFd(-1, true);
+    done = true;
+  });
+  s.drain();
+  EXPECT_TRUE(done.load());
+}
+
 TEST(FiberTest, SleepForSuspendsOnlyTheFiber) {
   ThreadScheduler s;
   std::mutex mu;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <future>
 #include <mutex>
 #include <set>
@@ -175,6 +176,12 @@ TEST(OwnLoopsTest, OnFibersAHandlerWaitsForADescriptorWithoutBlockingItsLoop) {
           if (::read(fds[0], &c, 1) != 1) return api::ApiResponse{500, ""};
           return api::ApiResponse{200, std::string(1, c)};
         }
+        if (op == "File") {
+          FILE* f = std::tmpfile();
+          waitFd(fileno(f), /*for_write=*/false);
+          std::fclose(f);
+          return api::ApiResponse{200, "ready"};
+        }
         return api::ApiResponse{200, std::string(op)};
       },
       fiberLoops(1));
@@ -188,6 +195,9 @@ TEST(OwnLoopsTest, OnFibersAHandlerWaitsForADescriptorWithoutBlockingItsLoop) {
   ASSERT_EQ(::write(fds[1], &c, 1), 1);
   t.join();
   EXPECT_EQ(got, "z");
+  // A descriptor epoll refuses (a regular file) counts as ready at once.
+  Client again(s.port());
+  EXPECT_EQ(again.send(apiRequest("File", "{}")).body(), "ready");
   ::close(fds[0]);
   ::close(fds[1]);
 }
