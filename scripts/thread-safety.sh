@@ -15,7 +15,7 @@ build = pathlib.Path(sys.argv[1]).resolve()
 root = build.parent if (build.parent / "src").is_dir() else pathlib.Path.cwd()
 # The annotated files; a file joins the list when its mutexes are fdyno::Mutex.
 annotated = ["src/kv/postgres/pg_conn.cc", "src/kv/postgres/pg_store.cc", "src/kv/postgres/pg_schema.cc",
-             "src/common/parker.cc", "src/kv/read_version_registry.cc", "src/kv/rocksdb/rocksdb_backend.cc",
+             "src/common/parker.cc", "src/common/fiber.cc", "src/kv/read_version_registry.cc", "src/kv/rocksdb/rocksdb_backend.cc",
              "src/expr/cache.cc", "src/kv/commit_pipeline.cc", "src/engine/ttl_sweeper.cc", "src/engine/index_backfill.cc",
              "src/engine/catalog.cc", "src/http/connection.cc", "tests/unit/common/combiner_test.cc"]
 db = {str(pathlib.Path(e["file"]).resolve()): e for e in json.load(open(build / "compile_commands.json"))}

@@ -9,14 +9,13 @@
 #include <atomic>
 #include <boost/context/fiber.hpp>
 #include <cerrno>
-#include <condition_variable>
 #include <cstdio>
 #include <deque>
-#include <mutex>
 #include <exception>
 #include <new>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/parker.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -37,34 +36,6 @@ namespace {
 
 thread_local Fiber* t_current = nullptr;
 
-// Stacks from mmap: address space only until touched, with a guard page at
-// the low end (stacks grow down), as boost's protected_fixedsize_stack but
-// without its library-wide page-size cache.
-struct AsanStack;
-struct GuardedStack {
-  AsanStack* record;  // where the bounds go (for AddressSanitizer)
-  static size_t page() {
-    static const size_t p = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-    return p;
-  }
-  ctx::stack_context allocate() {
-    const size_t total = kFiberStackBytes + page();
-    void* base = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
-                        -1, 0);
-    if (base == MAP_FAILED) throw std::bad_alloc();
-    (void)::mprotect(base, page(), PROT_NONE);
-    ctx::stack_context sc;
-    sc.size = total;
-    sc.sp = static_cast<char*>(base) + total;
-    noteBounds(base, total);
-    return sc;
-  }
-  void deallocate(ctx::stack_context& sc) noexcept {
-    ::munmap(static_cast<char*>(sc.sp) - sc.size, sc.size);
-  }
-  void noteBounds(const void* bottom, size_t size);
-};
-
 // AddressSanitizer must be told about every stack switch, or it takes the
 // fiber's frames for overflows of the thread's stack (and the reverse).
 struct AsanStack {
@@ -81,9 +52,40 @@ inline void asanStart(void**, const AsanStack&) {}
 inline void asanFinish(void*, AsanStack*) {}
 #endif
 
-void GuardedStack::noteBounds(const void* bottom, size_t size) {
-  record->bottom = bottom;
-  record->size = size;
+// Stacks from mmap: address space only until touched, with a guard page at
+// the low end (stacks grow down), as boost's protected_fixedsize_stack but
+// without its library-wide page-size cache.
+struct GuardedStack {
+  AsanStack* bounds;  // filled in for AddressSanitizer
+  static size_t page() {
+    static const size_t p = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    return p;
+  }
+  ctx::stack_context allocate() {
+    const size_t total = kFiberStackBytes + page();
+    void* base = ::mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+                        -1, 0);
+    if (base == MAP_FAILED) throw std::bad_alloc();
+    (void)::mprotect(base, page(), PROT_NONE);
+    ctx::stack_context sc;
+    sc.size = total;
+    sc.sp = static_cast<char*>(base) + total;
+    bounds->bottom = base;
+    bounds->size = total;
+    return sc;
+  }
+  void deallocate(ctx::stack_context& sc) noexcept { ::munmap(static_cast<char*>(sc.sp) - sc.size, sc.size); }
+};
+
+// Parks `p` (the caller's) until `done()`; every wake-up of `p` comes with
+// a change of what done() reads, or is spurious.
+template <typename Done>
+void parkUntilDone(Parker* p, Done done) {
+  for (;;) {
+    const uint32_t token = p->prepare();
+    if (done()) return;
+    p->park(token);
+  }
 }
 
 std::atomic<size_t> g_next_local_id{0};
@@ -196,13 +198,8 @@ void waitFd(int fd, bool for_write) {
   // `fired` lives on this stack: the watch always fires (readiness, error
   // or hang-up) before this returns, and only on this thread.
   bool fired = false;
-  Parker* p = f->parker();
-  f->scheduler()->watchFd(fd, for_write, p, &fired);
-  while (!fired) {
-    const uint32_t token = p->prepare();
-    if (fired) break;
-    p->park(token);
-  }
+  f->scheduler()->watchFd(fd, for_write, f->parker(), &fired);
+  parkUntilDone(f->parker(), [&] { return fired; });
 }
 
 void sleepFor(std::chrono::microseconds d) {
@@ -214,11 +211,7 @@ void sleepFor(std::chrono::microseconds d) {
   const auto deadline = std::chrono::steady_clock::now() + d;
   Parker* p = f->parker();
   void* wake = f->scheduler()->wakeAt(deadline, p);
-  for (;;) {
-    const uint32_t token = p->prepare();
-    if (std::chrono::steady_clock::now() >= deadline) break;
-    p->park(token);
-  }
+  parkUntilDone(p, [&] { return std::chrono::steady_clock::now() >= deadline; });
   f->scheduler()->cancelWake(wake);
 }
 
@@ -232,22 +225,30 @@ struct BlockingJob {
 
 // Leaked on purpose: its threads live as long as the process.
 struct BlockingThreads {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<BlockingJob*> jobs;
+  Mutex mu;
+  CondVar cv;
+  std::deque<BlockingJob*> jobs GUARDED_BY(mu);
 
   BlockingThreads() {
     for (size_t i = 0; i < kBlockingThreads; ++i) std::thread([this] { work(); }).detach();
   }
+  void add(BlockingJob* job) EXCLUDES(mu) {
+    {
+      MutexLock l(mu);
+      jobs.push_back(job);
+    }
+    cv.notifyOne();
+  }
+  BlockingJob* next() EXCLUDES(mu) {
+    MutexLock l(mu);
+    while (jobs.empty()) cv.wait(mu);
+    BlockingJob* job = jobs.front();
+    jobs.pop_front();
+    return job;
+  }
   void work() {
     for (;;) {
-      BlockingJob* job;
-      {
-        std::unique_lock<std::mutex> l(mu);
-        cv.wait(l, [this] { return !jobs.empty(); });
-        job = jobs.front();
-        jobs.pop_front();
-      }
+      BlockingJob* job = next();
       (*job->fn)();
       Parker* p = job->parker;  // the job is gone once done is set
       job->done.store(true, std::memory_order_release);
@@ -268,16 +269,8 @@ void runBlocking(const std::function<void()>& fn) {
   BlockingJob job;
   job.fn = &fn;
   job.parker = f->parker();
-  {
-    std::lock_guard<std::mutex> l(threads->mu);
-    threads->jobs.push_back(&job);
-  }
-  threads->cv.notify_one();
-  for (;;) {
-    const uint32_t token = job.parker->prepare();
-    if (job.done.load(std::memory_order_acquire)) return;
-    job.parker->park(token);
-  }
+  threads->add(&job);
+  parkUntilDone(job.parker, [&] { return job.done.load(std::memory_order_acquire); });
 }
 
 }  // namespace fdyno

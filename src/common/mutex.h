@@ -71,6 +71,7 @@ class CondVar {
     return ok;
   }
   void notifyAll() { cv_.notify_all(); }
+  void notifyOne() { cv_.notify_one(); }
 
  private:
   std::condition_variable cv_;

@@ -73,19 +73,18 @@ Parker* Parker::forFiber(Fiber* fiber) {
 
 void Parker::releaseFiber(Parker* p) { giveBack(&Registry::free_fiber, p); }
 
-void Parker::parkFiber(Fiber* f, uint32_t token) {
+void Parker::parkFiber(uint32_t token) {
   sleeping_.store(1, std::memory_order_seq_cst);
   if (word_.load(std::memory_order_seq_cst) != token) {
     // unpark() came meanwhile. If it also saw sleeping_ set, it has posted
     // a resume, which must be taken: suspend to receive it.
     if (sleeping_.exchange(0, std::memory_order_acq_rel) == 1) return;
   }
-  (void)f;
   Fiber::suspend();
 }
 
 void Parker::park(uint32_t token) {
-  if (Fiber* f = fiber_.load(std::memory_order_relaxed)) return parkFiber(f, token);
+  if (fiber_.load(std::memory_order_relaxed) != nullptr) return parkFiber(token);
   sleeping_.store(1, std::memory_order_seq_cst);
   // Re-check after announcing: an unpark() between prepare() and here
   // changed word_, so the kernel refuses to sleep (EAGAIN).
@@ -99,7 +98,7 @@ bool Parker::parkUntil(uint32_t token, std::chrono::steady_clock::time_point dea
   if (Fiber* f = fiber_.load(std::memory_order_relaxed)) {
     // The timer is cancelled once the wait is over, however it ended.
     void* wake = f->scheduler()->wakeAt(deadline, this);
-    parkFiber(f, token);
+    parkFiber(token);
     f->scheduler()->cancelWake(wake);
     return std::chrono::steady_clock::now() < deadline || word_.load(std::memory_order_acquire) != token;
   }

@@ -59,7 +59,7 @@ class Parker {
   // Parker is handed out; read by unpark() after it took `sleeping_`.
   std::atomic<Fiber*> fiber_{nullptr};
 
-  void parkFiber(Fiber* f, uint32_t token);
+  void parkFiber(uint32_t token);
 };
 
 }  // namespace fdyno

@@ -1,7 +1,6 @@
 // FiberLoop: contract in fiber_loop.h.
 #include "http/fiber_loop.h"
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <memory>
@@ -26,14 +25,25 @@ FiberLoop::~FiberLoop() {
 FiberLoop* FiberLoop::current() { return t_loop; }
 
 void FiberLoop::spawn(std::function<void()> task) {
-  pool_.spawn([guard = net::make_work_guard(ioc_), task = std::move(task)]() mutable {
-    task();
-    guard.reset();
-  });
+  pool_.spawn(std::move(task));
+  settle();
 }
 
 void FiberLoop::post(Fiber* fiber) {
-  net::post(ioc_, [fiber] { fiber->resume(); });
+  net::post(ioc_, [this, fiber] {
+    fiber->resume();
+    settle();
+  });
+}
+
+void FiberLoop::settle() {
+  // The count of unfinished tasks only changes while a fiber runs, so
+  // looking after each run is enough.
+  if (pool_.busy() == 0) {
+    busy_guard_.reset();
+  } else if (!busy_guard_) {
+    busy_guard_.emplace(net::make_work_guard(ioc_));
+  }
 }
 
 void FiberLoop::watchFd(int fd, bool for_write, Parker* parker, bool* fired) {

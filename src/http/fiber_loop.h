@@ -16,10 +16,12 @@
 //   run()'s end.
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <list>
+#include <optional>
 
 #include "common/fiber.h"
 
@@ -50,9 +52,14 @@ class FiberLoop final : public FiberScheduler {
     bool cancelled = false;  // cancelWake() came first: the handler erases it
   };
 
+  // Holds or drops the loop's work guard after a fiber ran: held while a
+  // task is unfinished, so run() does not return under it.
+  void settle();
+
   boost::asio::io_context& ioc_;
   FiberLoop* outer_;
   FiberPool pool_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> busy_guard_;
   std::list<Wake> wakes_;
 };
 

@@ -27,6 +27,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -335,6 +336,36 @@ def dynamodb(server):
 @pytest.fixture(scope="session")
 def dynamodb_resource(server):
     return resource_for(server)
+
+
+def conditional_increments(table, worker_servers, per_worker):
+    """One thread per entry of worker_servers, each adding 1 to item "c"'s n
+    per_worker times with a read, then an UpdateItem conditioned on the value
+    read (retried on ConditionalCheckFailedException). Returns the other
+    errors."""
+    errors = []
+
+    def worker(server):
+        c = client_for(server)
+        done = 0
+        while done < per_worker:
+            cur = c.get_item(TableName=table, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]["N"]
+            try:
+                c.update_item(TableName=table, Key={"pk": {"S": "c"}}, UpdateExpression="SET n = n + :one",
+                              ConditionExpression="n = :cur",
+                              ExpressionAttributeValues={":one": {"N": "1"}, ":cur": {"N": cur}})
+                done += 1
+            except ClientError as e:
+                if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    errors.append(e.response["Error"])
+                    return
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in worker_servers]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return errors
 
 
 def create_table_and_wait(client, name, hash_key=("pk", "S"), range_key=None,

@@ -8,9 +8,7 @@ whatever a fiber's wait got wrong (a lost wake-up, a read running into a
 waiting write, an acknowledged write not yet durable) shows here."""
 import threading
 
-from botocore.exceptions import ClientError
-
-from conftest import client_for, create_table_and_wait, start_server, unique_name
+from conftest import client_for, conditional_increments, create_table_and_wait, start_server, unique_name
 
 
 def test_one_thread_serves_concurrent_writers_and_readers_and_every_acknowledged_write_survives_kill(
@@ -23,39 +21,28 @@ def test_one_thread_serves_concurrent_writers_and_readers_and_every_acknowledged
         create_table_and_wait(c, t)
         c.put_item(TableName=t, Item={"pk": {"S": "c"}, "n": {"N": "0"}})
         acked = [[] for _ in range(12)]
-        increments = [0] * 12
         errors = []
 
-        def writer(i):
+        def putter(i):
             cl = client_for(srv)
             try:
                 for j in range(40):
                     cl.put_item(TableName=t, Item={"pk": {"S": f"w{i}-{j}"}, "v": {"N": str(j)}})
                     acked[i].append(j)
-                    # A conditional increment: read, then write conditioned on
-                    # what was read (retried when another writer came first).
-                    while True:
-                        cur = cl.get_item(TableName=t, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]["N"]
-                        try:
-                            cl.update_item(TableName=t, Key={"pk": {"S": "c"}}, UpdateExpression="SET n = n + :one",
-                                           ConditionExpression="n = :cur",
-                                           ExpressionAttributeValues={":one": {"N": "1"}, ":cur": {"N": cur}})
-                            increments[i] += 1
-                            break
-                        except ClientError as e:
-                            if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                                raise
             except Exception as e:  # noqa: BLE001 - reported below
                 errors.append(repr(e))
 
-        threads = [threading.Thread(target=writer, args=(i,)) for i in range(12)]
-        for th in threads:
+        # Twelve writers of new items and, at the same time, twelve clients
+        # of conditional increments (read, then a write conditioned on it).
+        putters = [threading.Thread(target=putter, args=(i,)) for i in range(12)]
+        for th in putters:
             th.start()
-        for th in threads:
+        errors += conditional_increments(t, [srv] * 12, 40)
+        for th in putters:
             th.join()
         assert errors == []
         got = c.get_item(TableName=t, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]["N"]
-        assert int(got) == sum(increments) == 12 * 40
+        assert int(got) == 12 * 40
         # kill -9: nothing acknowledged may be lost.
         srv.kill()
         srv = start_server(persistent_store + ["--threads", "1"], log_dir=tmp_path)

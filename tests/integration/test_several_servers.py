@@ -16,8 +16,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from conftest import (DUMMY_KEY, DUMMY_SECRET, REGION, client_for, create_table_and_wait, expect_error,
-                      free_port, postgres_store_args, start_server, unique_name)
+from conftest import (DUMMY_KEY, DUMMY_SECRET, REGION, client_for, conditional_increments, create_table_and_wait,
+                      expect_error, free_port, postgres_store_args, start_server, unique_name)
 
 SCRIPT = str(Path(__file__).resolve().parents[2] / "scripts" / "pg-cluster.sh")
 
@@ -34,36 +34,6 @@ def servers(postgres_base_url, tmp_path_factory):
 
 def clients(servers):
     return [client_for(s) for s in servers]
-
-
-def conditional_increments(table, worker_servers, per_worker):
-    """One thread per entry of worker_servers, each adding 1 to item "c"'s n
-    per_worker times with a read, then an UpdateItem conditioned on the value
-    read (retried on ConditionalCheckFailedException). Returns the other
-    errors."""
-    errors = []
-
-    def worker(server):
-        c = client_for(server)
-        done = 0
-        while done < per_worker:
-            cur = c.get_item(TableName=table, Key={"pk": {"S": "c"}}, ConsistentRead=True)["Item"]["n"]["N"]
-            try:
-                c.update_item(TableName=table, Key={"pk": {"S": "c"}}, UpdateExpression="SET n = n + :one",
-                              ConditionExpression="n = :cur",
-                              ExpressionAttributeValues={":one": {"N": "1"}, ":cur": {"N": cur}})
-                done += 1
-            except ClientError as e:
-                if e.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                    errors.append(e.response["Error"])
-                    return
-
-    threads = [threading.Thread(target=worker, args=(s,)) for s in worker_servers]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    return errors
 
 
 def test_table_changes_on_one_server_are_seen_by_the_others_at_once(servers):
